@@ -1,0 +1,8 @@
+"""The JSON API at /api/v1: one module per resource, all calling the services."""
+
+from flask import Blueprint
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+
+from app.api import auth, departments, openapi, services  # noqa: E402,F401
+from app.api import hooks  # noqa: E402,F401

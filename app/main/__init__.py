@@ -1,0 +1,7 @@
+"""Home page, health check and visitor preferences (language, elder mode)."""
+
+from flask import Blueprint
+
+bp = Blueprint("main", __name__)
+
+from app.main import routes  # noqa: E402,F401

@@ -1,0 +1,5 @@
+"""Import every model so that the metadata (Alembic, tests) knows all tables."""
+
+from app.accounts.models import ApiToken, User  # noqa: F401
+from app.audit.models import AuditEntry  # noqa: F401
+from app.departments.models import Department, Service  # noqa: F401
