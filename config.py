@@ -97,6 +97,11 @@ class Config:
 
     # Redis for background jobs and caches; unset means run jobs inline.
     REDIS_URL = os.environ.get("REDIS_URL", "")
+    TASKS_ASYNC = env_bool("TASKS_ASYNC", False)
+    # Posts matching any of these (case-insensitive regular expressions) wait for review.
+    BANNED_PATTERNS = tuple(p for p in os.environ.get("MINYI_BANNED_PATTERNS", "").split("\n") if p.strip())
+    # A new account's first posts wait in the review queue.
+    TRUSTED_AFTER_POSTS = env_int("TRUSTED_AFTER_POSTS", 2)
 
     PROXY_FIX = env_int("PROXY_FIX", 0)  # number of trusted reverse proxies
     SECURE_HEADERS_HSTS = False

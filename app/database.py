@@ -134,19 +134,24 @@ def register_request_transaction(app: Any, db: Any) -> None:
     from flask_babel import lazy_gettext as _l
 
     from app.errors import error_response
+    from app.tasks import discard_deferred, flush_deferred
 
     @app.after_request
     def _commit_or_rollback(response: Any) -> Any:
         if response.status_code >= 400:
             db.session.rollback()
+            discard_deferred()
             return response
         try:
             db.session.commit()
         except IntegrityError:
             db.session.rollback()
+            discard_deferred()
             return error_response(409, "conflict", _l("This conflicts with a change made at the same moment. Please try again."))
         except OperationalError as exc:  # e.g. a serialization failure under load
             db.session.rollback()
+            discard_deferred()
             app.logger.warning("commit failed: %s", exc)
             return error_response(503, "busy", _l("The service is busy. Please try again."), retry_after=1)
+        flush_deferred()
         return response
