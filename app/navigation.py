@@ -25,7 +25,7 @@ FOOTER_NAV = (
     ("main.about", _l("About Minyi")),
     ("opendata.index", _l("Open data")),
     ("moderation.log", _l("Moderation log")),
-    ("departments.compare", _l("Compare departments")),
+    ("portraits.compare", _l("Compare departments")),
 )
 
 
