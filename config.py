@@ -103,6 +103,7 @@ class Config:
     # A new account's first posts wait in the review queue.
     TRUSTED_AFTER_POSTS = env_int("TRUSTED_AFTER_POSTS", 2)
 
+    QUERY_COUNT_HEADER = env_bool("MINYI_QUERY_COUNT_HEADER", False)
     PROXY_FIX = env_int("PROXY_FIX", 0)  # number of trusted reverse proxies
     SECURE_HEADERS_HSTS = False
 

@@ -41,7 +41,10 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     from app.security import register_security_headers
     from app.templating import register_template_helpers
 
+    from app.diagnostics import register_query_counter
+
     register_error_handlers(app)
+    register_query_counter(app, db)
     register_request_transaction(app, db)
     register_security_headers(app)
     register_template_helpers(app)
