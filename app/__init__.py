@@ -28,6 +28,12 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
         if app.config["ENV_NAME"] == "production":
             raise RuntimeError("SECRET_KEY must be set in production")
         app.config["SECRET_KEY"] = development_secret_key()
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # SQLite pools are per file and need no sizing (in-memory ones refuse it)
+        options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+        options.pop("pool_size", None)
+        options.pop("max_overflow", None)
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     if app.config["PROXY_FIX"]:
         n = app.config["PROXY_FIX"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]

@@ -108,6 +108,17 @@ def test_crawl_finds_no_broken_pages(demo_site, role):
     assert broken == {}, f"broken internal links or failing pages: {broken}"
 
 
+@pytest.mark.parametrize("role", ["visitor", "moderator"])
+def test_every_post_form_carries_a_csrf_token(demo_site, role):
+    forms_seen = 0
+    for path, (status, html) in crawl(_client_for(demo_site, role)).items():
+        for form in re.findall(r"<form\b.*?</form>", html, flags=re.S | re.I):
+            if re.search(r'method="post"', form, flags=re.I):
+                forms_seen += 1
+                assert 'name="csrf_token"' in form, f"{path}: POST form without CSRF token: {form[:200]}"
+    assert forms_seen > 0
+
+
 @pytest.mark.skipif(not VNU_JAR or not shutil.which("java"), reason="Nu Html Checker (npm vnu-jar) or java missing; CI installs them")
 def test_crawled_pages_are_valid_html(demo_site, tmp_path):
     files = []
