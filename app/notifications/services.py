@@ -201,7 +201,7 @@ def fan_out(
     params: dict[str, Any],
     excluded_user_ids: list[int],
     created_at: datetime,
-) -> int:
+) -> None:
     """The deferred job of ``notify_followers``: one ``INSERT … SELECT`` from ``follows``."""
     followers = (
         select(
@@ -222,7 +222,7 @@ def fan_out(
     statement = insert(Notification).from_select(
         ["user_id", "kind", "target_type", "target_id", "url", "actor_id", "params", "created_at"], followers
     )
-    return db.session.execute(statement).rowcount
+    db.session.execute(statement)
 
 
 # --- reading ------------------------------------------------------------------
