@@ -36,7 +36,11 @@ def test_header_shows_the_unread_count_to_signed_in_users_only(client, citizen_c
     fs.notification(app, citizen)
     fs.notification(app, citizen)
     html = citizen_client.get("/").get_data(as_text=True)
-    assert re.search(r'href="/notifications">通知 <span class="badge" aria-label="2 条未读通知">2</span>', html)
+    assert re.search(
+        r'href="/notifications">通知 <span class="badge"><span aria-hidden="true">2</span>'
+        r'<span class="visually-hidden">2 条未读通知</span></span>',
+        html,
+    )
 
 
 def test_inbox_lists_only_ones_own_newest_first_with_unread_marked(citizen_client, app, citizen):
