@@ -210,3 +210,10 @@ def test_long_titles_are_cut_and_long_bodies_indexed(app):
     with app.app_context():
         (hit,) = search.search("排水设施").items
     assert hit.ref_id == ref and len(hit.title) == 300 and "<mark>排水设施</mark>" in hit.snippet_html
+
+
+def test_similar_is_not_fooled_by_common_words(app):
+    fs.document(app, title="希望尽快解决问题", body="")
+    parking = fs.document(app, title="小区停车难", body="")
+    with app.app_context():
+        assert [hit.ref_id for hit in search.similar("希望尽快解决小区停车问题", "proposal")] == [parking]

@@ -68,3 +68,10 @@ def test_snippet_shows_the_first_match_with_ellipses():
 def test_snippet_without_a_match_shows_the_start():
     assert str(snippet("短文本", ["积水"])) == "短文本"
     assert str(snippet("a<b" * 100, [], length=9)) == "a&lt;ba&lt;ba&lt;b…"
+
+
+def test_similarity_ignores_words_every_message_contains():
+    from app.search.text import similarity_terms
+
+    assert similarity_terms("希望尽快解决小区停车难的问题") == ["小区", "停车", "停车难"]
+    assert similarity_terms("请问如何") == []

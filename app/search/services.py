@@ -47,7 +47,10 @@ Reading:
     selects no rows (callers usually skip the join when ``q`` is blank).
 ``similar(text, kind, limit=5, exclude_ref_id=None) -> list[SearchHit]``
     Documents of ``kind`` sharing the most words with ``text`` (e.g. a
-    draft title), for "similar threads" (``snippet_html`` is empty).
+    draft title), for "similar threads": any word may match, documents
+    with more of the words in their title come first; words almost every
+    message contains (问题, 希望, 如何 …) are ignored. ``snippet_html`` is
+    empty; ``title_html`` marks the shared words.
 ``query_terms(q) -> list[str]``
     The words a query is searched for (empty: nothing to search).
 
@@ -87,7 +90,7 @@ from app.search import fulltext
 from app.search.highlight import highlight, snippet
 from app.search.models import KIND_MAX, TITLE_MAX, URL_MAX, SearchDocument
 from app.search.registry import kind_label, register_source, reindex, sources  # noqa: F401 - public interface
-from app.search.text import document_terms, normalise
+from app.search.text import document_terms, normalise, similarity_terms
 from app.search.text import query_terms as _query_terms
 
 MAX_RESULTS = 10_000  # deeper pages of a search are not served
@@ -301,7 +304,7 @@ def ranked_ids(q: str, kind: str) -> Select:
 
 def similar(text: str, kind: str, limit: int = 5, exclude_ref_id: int | None = None) -> list[SearchHit]:
     """Documents of ``kind`` sharing the most words with ``text`` (one SQL query)."""
-    terms = _query_terms(text)
+    terms = similarity_terms(text)
     limit = min(SIMILAR_MAX, max(1, int(limit)))
     if not terms:
         return []

@@ -29,6 +29,13 @@ CHINESE_STOP_CHARS = frozenset(
     "的了着过是在和与及或也都就而并且把被让给对从向于为以之其此这那有我你他她它们吗呢吧啊呀哦嗯个"
 )
 LATIN_STOP_WORDS = frozenset({"the", "and", "or", "of", "to", "in", "is", "are", "for", "on", "with", "an", "at", "by"})
+# Words nearly every citizen's message contains: useless for telling which
+# threads are *similar* (and costly to rank), so ``similar`` ignores them.
+# Search itself keeps them: there the user chose the words.
+COMMON_WORDS = frozenset(
+    "如何 怎么 怎样 为什么 什么 请问 问题 希望 建议 能否 可以 是否 能不能 关于 一下 我们 你们 他们 市民 谢谢 "
+    "没有 还是 一个 这个 那个 非常 已经 目前 现在 情况 相关 部门 尽快 解决 反映 要求 需要 进行".split()
+)
 # Domain words jieba's general dictionary splits badly.
 USER_WORDS = Path(__file__).with_name("words.txt")
 
@@ -94,6 +101,11 @@ def query_terms(q: str) -> list[str]:
         if len(seen) >= MAX_QUERY_TERMS:
             break
     return list(seen)
+
+
+def similarity_terms(text: str) -> list[str]:
+    """The words ``similar`` compares: the query words without the most common ones."""
+    return [term for term in query_terms(text) if term not in COMMON_WORDS]
 
 
 def fts5_query(terms: list[str], operator: str = "AND") -> str:
