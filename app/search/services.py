@@ -32,8 +32,10 @@ Reading:
     ``department_id``, ``department_slug``, ``department_name``,
     ``created_at``, ``rank``, ``label`` (the kind's label),
     ``title_html`` and ``snippet_html`` (escaped text with the matched
-    words in ``<mark>``; Markup, safe to print). Three SQL queries at most,
-    whatever the page. A ``q`` without searchable words gives an empty page.
+    words in ``<mark>``; Markup, safe to print). Two SQL queries (counts
+    per kind, then the page), whatever the page or the size of the index;
+    none when ``q`` has no searchable words (an empty page). Results past
+    the first 10,000 are not served.
 ``ranked_ids(q, kind) -> Select``
     A select of ``(ref_id, rank)`` for the documents of ``kind`` matching
     ``q``, for a feature to filter and order its own list by ``?q=``::
@@ -47,10 +49,10 @@ Reading:
     selects no rows (callers usually skip the join when ``q`` is blank).
 ``similar(text, kind, limit=5, exclude_ref_id=None) -> list[SearchHit]``
     Documents of ``kind`` sharing the most words with ``text`` (e.g. a
-    draft title), for "similar threads": any word may match, documents
-    with more of the words in their title come first; words almost every
-    message contains (问题, 希望, 如何 …) are ignored. ``snippet_html`` is
-    empty; ``title_html`` marks the shared words.
+    draft title), for "similar threads", in one SQL query: any word may
+    match, documents with more of the words in their title come first;
+    words almost every message contains (问题, 希望, 如何 …) are ignored.
+    ``snippet_html`` is empty; ``title_html`` marks the shared words.
 ``query_terms(q) -> list[str]``
     The words a query is searched for (empty: nothing to search).
 
@@ -58,8 +60,9 @@ Sources (what ``flask --app wsgi search reindex [KIND]`` and the demo seed
 rebuild from):
 
 ``register_source(kind, label, reindex_callable)``
-    ``label`` is a lazy string naming one item of the kind ("提案"), shown
-    on results and in the kind filter. ``reindex_callable()`` returns an
+    ``label`` is a lazy string naming one item of the kind
+    (``lazy_gettext("Proposal")`` → 提案), shown on results and in the
+    kind filter. ``reindex_callable()`` returns an
     iterable of dicts with the keyword arguments of ``index_document``
     (``ref_id``, ``title``, ``body``, ``url``, optional ``department_id``,
     ``created_at``; distinct ``ref_id``s) for every item that should be
