@@ -50,7 +50,7 @@ def notification_json(notification: Notification) -> dict:
     tag="notifications",
     auth=True,
     params=PAGE_PARAMS + [query_param("unread", {"type": "string", "enum": ["0", "1"]}, "1: only unread ones")],
-    responses={200: page_of(NOTIFICATION)},
+    responses={200: {**page_of(NOTIFICATION), "properties": {**page_of(NOTIFICATION)["properties"], "unread": integer()}}},
 )
 def list_notifications():
     """The signed-in user's notifications, with the unread count."""

@@ -32,6 +32,11 @@ SEARCH_HIT = component(
         created_at=string(format="date-time"),
     ),
 )
+KIND_COUNTS = {
+    "type": "object",
+    "additionalProperties": {"type": "integer"},
+    "description": "matches per kind, whatever the kind filter",
+}
 SIMILAR_ITEM = component(
     "SimilarItem",
     obj(["kind", "id", "title", "url"], kind=string(), id=integer(), title=string(), url=string()),
@@ -70,7 +75,7 @@ def hit_json(hit: SearchHit) -> dict:
         query_param("kind", description="only these kinds (repeat or comma-separate)"),
         query_param("department", description="department slug"),
     ],
-    responses={200: page_of(SEARCH_HIT)},
+    responses={200: {**page_of(SEARCH_HIT), "properties": {**page_of(SEARCH_HIT)["properties"], "kinds": KIND_COUNTS}}},
     errors=(404,),
 )
 def search_items():
