@@ -6,7 +6,9 @@ Other features call only the functions below::
 
 They flush and never commit. ``target_type`` is a short lowercase name
 ("proposal", "case" …) and ``target_id`` the target's id; ``url`` is the
-site path a notification links to ("/proposals/12#answer-3").
+site path a notification links to ("/proposals/12#answer-3"). A malformed
+target_type, kind or url is a programming error: ValueError. ``follow``,
+``unfollow`` and ``mark_read`` raise NotAuthenticated for visitors.
 
 Following (idempotent: settled by the unique constraint, safe under races):
 
@@ -57,6 +59,7 @@ Reading (pages and the API use these):
     ``ids`` (ids of other users' notifications are ignored; ``[]`` marks
     none). Returns how many changed.
 ``inbox_query(user, unread_only=False) -> Select``  newest first.
+``get_own(user, notification_id) -> Notification | None``  None for someone else's.
 """
 
 from __future__ import annotations
