@@ -15,6 +15,8 @@ BLUEPRINTS = (
     "app.accounts",
     "app.departments",
     "app.api",
+    "app.search",
+    "app.notifications",
 )
 
 

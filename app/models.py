@@ -3,3 +3,5 @@
 from app.accounts.models import ApiToken, User  # noqa: F401
 from app.audit.models import AuditEntry  # noqa: F401
 from app.departments.models import Department, Service  # noqa: F401
+from app.notifications.models import Follow, Notification  # noqa: F401
+from app.search.models import SearchDocument  # noqa: F401
