@@ -3,3 +3,4 @@
 from app.accounts.models import ApiToken, User  # noqa: F401
 from app.audit.models import AuditEntry  # noqa: F401
 from app.departments.models import Department, Service  # noqa: F401
+from app.ratings.models import Rating, RatingWindow, RectificationCase, ServiceRatingStats  # noqa: F401
