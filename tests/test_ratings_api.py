@@ -357,3 +357,24 @@ def test_case_is_stored_with_the_department_and_rater(app, w):
         case = db.session.scalar(select(RectificationCase))
         assert (case.rating_id, case.department_id, case.service_id, case.user_id) == (rating.id, w.dept.id, w.service.id, w.citizen.id)
         assert rating.department_id == w.dept.id
+
+
+HOSTILE_VALUES = [
+    "", " ", "\u202e\u202d", "𠜎𠜱𠝹", "<script>alert(1)</script>", "' OR 1=1 --", "${7*7}", "{{7*7}}", "\ud83d\ude00",
+    "\ud800", "a\udfffb", "null", "true", "5", "1e999", -0.0, 1e308, -(2**63), 2**64, 0, 3, [], {}, [None], {"score": 5}, False, None,
+]
+
+
+@pytest.mark.parametrize("value", HOSTILE_VALUES, ids=range(len(HOSTILE_VALUES)))
+def test_hostile_values_in_every_field_never_break_the_api(client, app, w, value):
+    citizen, officer = _token(app, w, "citizen"), _token(app, w, "officer")
+    bad = fr.rating(app, w.service, w.citizen2, 2)
+    for path, body, token in [
+        (f"/services/{w.service.id}/ratings", {"score": value}, citizen),
+        (f"/services/{w.service.id}/ratings", {"score": 3, "comment": value}, citizen),
+        (f"/ratings/{bad.id}/rectification", {"body": value}, officer),
+        (f"/ratings/{bad.id}/confirmation", {"resolved": value}, _token(app, w, "citizen2")),
+    ]:
+        response = client.api("POST", path, body, token=token)
+        assert response.status_code in (200, 201, 400, 409), (path, value, response.get_json())
+        assert response.is_json

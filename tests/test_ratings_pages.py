@@ -79,7 +79,7 @@ def test_citizen_rates_through_the_page(app, w):
     response = client.submit(f"/services/{w.service.id}/rate", {"score": "2", "comment": "电话一直打不通"})
     assert response.status_code == 302 and response.headers["Location"] == f"/services/{w.service.id}#ratings"
     html = client.get(f"/services/{w.service.id}").get_data(as_text=True)
-    assert "感谢您的评价。 部门须在" in html and "前答复整改情况" in html
+    assert "感谢您的评价。" in html and "部门须在" in html and "前答复整改情况" in html
     section = _section(html)
     assert "电话一直打不通" in section and "整改中" in section and "评价本事项为“2 不满意”" in section
     assert fr.stats(app, w.service)["count"] == 1

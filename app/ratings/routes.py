@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime, gettext
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
 from app.departments.models import Department
 from app.departments.services import departments_query, get_service
@@ -23,7 +24,6 @@ from app.ratings.forms import ConfirmationForm, RatingForm, RectificationForm
 from app.ratings.models import PUBLIC_STATES, STATE_LABELS
 from app.ratings.permissions import can_answer, can_confirm, require_can_answer, require_can_confirm, require_can_rate
 from app.templating import safe_next
-from sqlalchemy import select
 
 
 def _page_args() -> tuple[int, int]:
@@ -33,17 +33,22 @@ def _page_args() -> tuple[int, int]:
         return 1, 20
 
 
-def _rated_message(result: ratings.RatingResult) -> str:
+def _flash_rated(result: ratings.RatingResult) -> None:
+    """Thank the rater; say what was replaced and, for a new case, the department's deadline."""
     if result.replaced is not None:
-        message = gettext("Thank you. Your new rating replaces the one you gave on %(date)s.", date=format_datetime(result.replaced.created_at, "yyyy-MM-dd"))
+        flash(
+            gettext(
+                "Thank you. Your new rating replaces the one you gave on %(date)s.",
+                date=format_datetime(result.replaced.created_at, "yyyy-MM-dd"),
+            ),
+            "success",
+        )
     else:
-        message = gettext("Thank you for your rating.")
+        flash(gettext("Thank you for your rating."), "success")
     case = result.case
     if case is not None and case.status == "open" and case.rating_id == result.rating.id:
-        message += " " + gettext(
-            "The department must answer with a rectification note by %(due)s.", due=format_datetime(case.due_at, "yyyy-MM-dd HH:mm")
-        )
-    return message
+        due = format_datetime(case.due_at, "yyyy-MM-dd HH:mm")
+        flash(gettext("The department must answer with a rectification note by %(due)s.", due=due), "info")
 
 
 @bp.route("/services/<int:service_id>/rate", methods=["GET", "POST"])
@@ -59,7 +64,7 @@ def rate(service_id: int):
         except ValidationFailed as exc:
             apply_field_errors(form, exc)
         else:
-            flash(_rated_message(result), "success")
+            _flash_rated(result)
             return redirect(url_for("departments.service_detail", service_id=service.id, _anchor="ratings"))
     mine = queries.my_rating(current_user, service.id)
     status = 400 if form.errors else 200

@@ -97,10 +97,19 @@ class RatingResult:
 
 # --- input ------------------------------------------------------------------
 
+def _encodable(value: str) -> bool:
+    """False for text no database can store (NUL is checked apart; lone surrogates from JSON here)."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _text_problems(value: Any, maximum: int, *, required: bool, required_message: Any = None) -> list[str]:
     if not isinstance(value, str):
         return [gettext("Must be text.")]
-    if "\x00" in value:
+    if "\x00" in value or not _encodable(value):
         return [gettext("Contains characters that are not allowed.")]
     stripped = value.strip()
     if required and not stripped:
