@@ -41,6 +41,8 @@ def test_visitor_sees_ratings_and_a_sign_in_link(client, app, w):
     assert "很方便" in section and "王**" in section and "李**" in section
     assert "登录后评价本服务事项" in section and "<form" not in section
     assert "style=" not in section and "<script" not in section
+    stamps = re.findall(r'<time datetime="([^"]+)"', section)
+    assert len(stamps) == 2 and all(re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", s) for s in stamps), stamps
 
 
 def test_empty_service_says_so(client, app, w):
