@@ -14,6 +14,7 @@ BLUEPRINTS = (
     "app.main",
     "app.accounts",
     "app.departments",
+    "app.ratings",
     "app.api",
     "app.search",
     "app.notifications",

@@ -5,3 +5,4 @@ from app.audit.models import AuditEntry  # noqa: F401
 from app.departments.models import Department, Service  # noqa: F401
 from app.notifications.models import Follow, Notification  # noqa: F401
 from app.search.models import SearchDocument  # noqa: F401
+from app.ratings.models import Rating, RatingWindow, RectificationCase, ServiceRatingStats  # noqa: F401
