@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from flask import has_request_context, request
-from sqlalchemy import DateTime, Engine, MetaData, event, insert
+from sqlalchemy import DateTime, Engine, MetaData, event, insert, literal_column
 from sqlalchemy.orm import DeclarativeBase, registry
 from sqlalchemy.types import TypeDecorator
 
@@ -109,9 +109,10 @@ def insert_or_ignore(session: Any, model: Any, values: dict[str, Any]) -> bool:
         from sqlalchemy.dialects.sqlite import insert as dialect_insert
     else:  # pragma: no cover - only the two supported databases
         raise RuntimeError(f"unsupported database {dialect}")
-    statement = dialect_insert(model).values(**values).on_conflict_do_nothing()
-    result = session.execute(statement)
-    return bool(result.rowcount)
+    # An explicit RETURNING tells inserted from ignored on both databases; rowcount cannot:
+    # on PostgreSQL SQLAlchemy adds RETURNING <primary key> by itself and rowcount becomes -1.
+    statement = dialect_insert(model).values(**values).on_conflict_do_nothing().returning(literal_column("1"))
+    return session.execute(statement).first() is not None
 
 
 def utc_from_db(value: Any) -> datetime | None:
