@@ -3,3 +3,5 @@
 from app.accounts.models import ApiToken, User  # noqa: F401
 from app.audit.models import AuditEntry  # noqa: F401
 from app.departments.models import Department, Service  # noqa: F401
+from app.innovation.models import CaseTag, InnovationCase  # noqa: F401
+from app.campaigns.models import Ballot, Campaign, CampaignCase, CampaignResult, Vote, VoteInvalidation  # noqa: F401
