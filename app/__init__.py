@@ -14,6 +14,8 @@ BLUEPRINTS = (
     "app.main",
     "app.accounts",
     "app.departments",
+    "app.innovation",
+    "app.campaigns",
     "app.api",
 )
 
