@@ -21,6 +21,8 @@ seed_cli = AppGroup("seed", help="Load demo data.")
 
 STEPS = (
     "app.seed.foundation:seed_foundation",
+    "app.innovation.seed:seed_innovation",
+    "app.campaigns.seed:seed_campaigns",
 )
 
 DEMO_PASSWORD = "minyi-demo"
