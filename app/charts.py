@@ -41,8 +41,8 @@ _id_safe = re.compile(r"[^A-Za-z0-9_-]+")
 
 
 def char_width(char: str) -> float:
-    """Approximate width of a character in ems: CJK and full-width ones are square, Latin narrower."""
-    if unicodedata.east_asian_width(char) in ("W", "F"):
+    """Approximate width of a character in ems: CJK, full-width and ambiguous ones (“ ” … in CJK fonts) are square."""
+    if unicodedata.east_asian_width(char) in ("W", "F", "A"):
         return 1.0
     if char in "il.,:;'|!":
         return 0.3
