@@ -87,3 +87,46 @@ def test_simultaneous_votes_and_withdrawals_keep_counts_exact(app, department):
     counts = fc.assert_counts_consistent(app, campaign.id)
     assert len(final) <= 2 and sum(counts["per_case"].values()) == len(final)
     assert counts["ballots"][voter.id] == len(final)
+
+
+def _get(base: str, path: str) -> tuple[int, dict]:
+    try:
+        with urllib.request.urlopen(f"{base}/api/v1{path}", timeout=60) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def test_simultaneous_first_reads_after_close_write_one_snapshot(app, department):
+    from datetime import timedelta
+
+    from sqlalchemy import func, select, update
+
+    from app.campaigns.models import Campaign, CampaignResult
+    from app.clock import utcnow
+    from app.extensions import db
+
+    cases = [fc.case(app, department) for _ in range(3)]
+    campaign = fc.campaign(app, cases, votes_per_voter=2)
+    for index in range(5):
+        fc.vote(app, campaign, fc.voter(app), cases[index % 3])
+    with app.app_context():
+        now = utcnow()
+        db.session.execute(
+            update(Campaign).where(Campaign.id == campaign.id).values(opens_at=now - timedelta(days=2), closes_at=now - timedelta(seconds=1))
+        )
+        db.session.commit()
+    barrier = threading.Barrier(8)
+    with threaded_server(app) as base:
+
+        def read(_):
+            barrier.wait()
+            return _get(base, f"/campaigns/{campaign.id}/results")
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            results = list(pool.map(read, range(8)))
+    assert [status for status, _ in results] == [200] * 8, results
+    bodies = [body for _, body in results]
+    assert all(body == bodies[0] for body in bodies) and bodies[0]["frozen"] and bodies[0]["turnout"] == 5
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(CampaignResult)) == 3

@@ -8,7 +8,7 @@ from typing import Any
 from flask_babel import format_datetime, gettext
 
 from app.campaigns.models import CLOSED, LIVE, Campaign
-from app.permissions import can_participate, is_moderator, is_officer_of, is_signed_in, is_suspended, suspension_message
+from app.permissions import is_moderator, is_officer_of, is_signed_in, is_suspended, suspension_message
 
 
 def can_manage_campaigns(user: Any) -> bool:
@@ -45,11 +45,6 @@ def voting_problem(user: Any, campaign: Campaign, case_department_id: int | None
     if case_department_id is not None and is_officer_of(user, case_department_id):
         return "own_department", gettext("Officers may not vote for their own department's cases.")
     return None
-
-
-def may_take_part(user: Any) -> bool:
-    """Signed in and not suspended: may hold a ballot at all."""
-    return can_participate(user)
 
 
 def template_predicates() -> dict[str, Any]:

@@ -7,12 +7,12 @@ from datetime import datetime, time, timezone
 from flask import Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
-
-from app.campaigns import bp
-from app.campaigns import services as campaigns
-from app.campaigns.charts import results_chart
 from wtforms.fields.choices import SelectChoice
 
+from app.campaigns import bp
+from app.campaigns import sections  # noqa: F401 - registers the case page section
+from app.campaigns import services as campaigns
+from app.campaigns.charts import results_chart
 from app.campaigns.forms import CampaignForm, InvalidateForm, from_local_input, local_input
 from app.campaigns.invalidation import invalidate_votes, voters_query
 from app.campaigns.models import UPCOMING
@@ -24,8 +24,6 @@ from app.errors import ServiceError, ValidationFailed
 from app.forms import apply_field_errors
 from app.pagination import page_args, paginate
 from app.permissions import require
-
-from app.campaigns import sections  # noqa: E402,F401 - registers the case page section
 
 
 @bp.app_context_processor

@@ -96,3 +96,14 @@ def test_moderator_pages_have_no_wcag_violations(page, live_server, app, axe_che
         if violations:
             problems[path] = violations
     assert problems == {}
+
+
+def test_phone_width_has_no_horizontal_scroll(page, live_server, app):
+    cases = _ballot(app)
+    campaign = fc.campaign(app, cases, votes_per_voter=2, results="live")
+    fc.vote(app, campaign, fc.voter(app), cases[0])
+    page.set_viewport_size({"width": 360, "height": 740})
+    for path in ("/cases", f"/cases/{cases[0].id}", "/campaigns", f"/campaigns/{campaign.id}"):
+        page.goto(f"{live_server}{path}")
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"{path} scrolls sideways by {overflow}px at 360px"
