@@ -15,6 +15,8 @@ BLUEPRINTS = (
     "app.accounts",
     "app.departments",
     "app.ratings",
+    "app.innovation",
+    "app.campaigns",
     "app.api",
     "app.search",
     "app.notifications",

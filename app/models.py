@@ -6,3 +6,5 @@ from app.departments.models import Department, Service  # noqa: F401
 from app.notifications.models import Follow, Notification  # noqa: F401
 from app.search.models import SearchDocument  # noqa: F401
 from app.ratings.models import Rating, RatingWindow, RectificationCase, ServiceRatingStats  # noqa: F401
+from app.innovation.models import CaseTag, InnovationCase  # noqa: F401
+from app.campaigns.models import Ballot, Campaign, CampaignCase, CampaignResult, Vote, VoteInvalidation  # noqa: F401

@@ -29,7 +29,7 @@ LOCALE = "zh_CN"
 LOCALE_DIR = "zh"
 NOT_FEATURES = {"api", "templates", "static", "translations", "__pycache__"}
 # API modules whose name differs from their feature's package
-API_ALIASES = {"auth": "accounts", "services": "departments", "users": "accounts"}
+API_ALIASES = {"auth": "accounts", "services": "departments", "users": "accounts", "cases": "innovation"}
 KEYWORDS = {
     "_": None,
     "gettext": None,

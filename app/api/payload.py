@@ -96,7 +96,7 @@ class Payload:
             return None
         try:
             return parse_iso(value)
-        except ValueError:
+        except (ValueError, OverflowError):  # OverflowError: e.g. year 1 with a positive offset
             self.errors.setdefault(name, []).append(gettext("Must be an ISO 8601 date and time."))
             return None
 

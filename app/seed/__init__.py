@@ -22,6 +22,8 @@ seed_cli = AppGroup("seed", help="Load demo data.")
 STEPS = (
     "app.seed.foundation:seed_foundation",
     "app.ratings.seed:seed_ratings",
+    "app.innovation.seed:seed_innovation",
+    "app.campaigns.seed:seed_campaigns",
     "app.search.seed:seed_search",  # last: indexes what every earlier step created
 )
 
