@@ -2,8 +2,8 @@
 
 markdown-it-py renders CommonMark with raw HTML disabled; bleach then keeps
 only an allow-list of tags, attributes and URL schemes, and gives every link
-``rel="nofollow ugc noopener"``. A post's top heading becomes h3, so a post
-can never out-rank the page's own headings. No images: they would leak
+``rel="nofollow ugc noopener"``. A post's top heading becomes h2, so a post
+never out-ranks the page's h1 nor skips a level. No images: they would leak
 readers' addresses to other sites (and the CSP blocks them anyway).
 """
 
@@ -22,7 +22,7 @@ PROTOCOLS = ["http", "https", "mailto"]
 
 FULL_TAGS = [
     "p", "br", "strong", "em", "del", "s", "code", "pre", "blockquote", "ul", "ol", "li", "a", "hr",
-    "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td",
+    "h2", "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td",
 ]
 COMMENT_TAGS = ["p", "br", "strong", "em", "del", "s", "code", "pre", "blockquote", "ul", "ol", "li", "a"]
 ATTRIBUTES = {"a": ["href", "title", "rel"], "ol": ["start"], "th": ["align"], "td": ["align"]}
@@ -50,8 +50,9 @@ def render_markdown(text: str, flavour: Literal["full", "comment"] = "full") -> 
     tokens = engine.parse(text or "")
     headings = [token for token in tokens if token.type in ("heading_open", "heading_close")]
     if headings:
-        # The post's top heading becomes h3 (under the page's h1 and h2), keeping the hierarchy.
-        shift = 3 - min(int(token.tag[1]) for token in headings)
+        # The post's top heading becomes h2 (under the page's h1), keeping the hierarchy:
+        # never a skipped level, never a second h1.
+        shift = 2 - min(int(token.tag[1]) for token in headings)
         for token in headings:
             token.tag = f"h{min(6, int(token.tag[1]) + shift)}"
     rendered = engine.renderer.render(tokens, engine.options, {})

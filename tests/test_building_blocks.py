@@ -93,7 +93,7 @@ def test_render_markdown_neutralises_xss(payload, flavour):
 
 def test_render_markdown_keeps_formatting_and_marks_links():
     html = render_markdown("# 标题\n\n**加粗** 和 [链接](https://zjzwfw.gov.cn) 以及 https://example.cn\n\n- 一\n- 二")
-    assert "<h3>标题</h3>" in html and "<strong>加粗</strong>" in html and "<li>一</li>" in html
+    assert "<h2>标题</h2>" in html and "<strong>加粗</strong>" in html and "<li>一</li>" in html
     assert html.count('rel="nofollow ugc noopener"') == 2
 
 

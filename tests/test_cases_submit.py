@@ -48,7 +48,7 @@ def test_officer_submits_case_through_api(app, client, officer, department):
     assert data["department"] == department.slug
     assert data["tags"] == ["digital-gov", "一网通办", "数字政府"]
     # the body is stored as written and shown as safe HTML of the masked text
-    assert "<h3>做法</h3>" in data["body_html"] and "<li>一窗受理</li>" in data["body_html"]
+    assert "<h2>做法</h2>" in data["body_html"] and "<li>一窗受理</li>" in data["body_html"]
     assert "138****5678" in data["body_html"] and "13812345678" not in data["body_html"]
     assert "z***@example.com" in data["body_html"]
     case = _case(app, data["id"])

@@ -27,7 +27,7 @@ def test_department_pages_list_and_detail(client, app):
     html = client.get("/departments/hz-gaj").get_data(as_text=True)
     assert "浙江省公安厅" in html  # breadcrumb to parent
     html = client.get(f"/services/{service.id}").get_data(as_text=True)
-    assert "<h3>申请材料</h3>" in html and "<li>户口簿</li>" in html and "330000-GA-001" in html
+    assert "<h2>申请材料</h2>" in html and "<li>户口簿</li>" in html and "330000-GA-001" in html
     assert city.level == "city"
 
 
