@@ -3,3 +3,13 @@
 from app.accounts.models import ApiToken, User  # noqa: F401
 from app.audit.models import AuditEntry  # noqa: F401
 from app.departments.models import Department, Service  # noqa: F401
+from app.proposals.models import (  # noqa: F401
+    AnswerRating,
+    AnswerRevision,
+    Assignment,
+    Extension,
+    OfficialAnswer,
+    Proposal,
+    ProposalEvent,
+    Support,
+)

@@ -1,0 +1,182 @@
+"""Reading threads: the list with its filters and sorts, and one thread with
+everything its page shows, each in a constant number of SQL queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from flask_babel import gettext
+from sqlalchemy import Select, and_, exists, literal, select
+from sqlalchemy.orm import selectinload
+
+from app.clock import utcnow
+from app.departments.models import Department, Service
+from app.errors import NotFound, ValidationFailed
+from app.extensions import db
+from app.permissions import is_moderator, is_signed_in
+from app.proposals import access, states
+from app.proposals.models import KINDS, UNSURE, Extension, OfficialAnswer, Proposal, ProposalEvent, Support
+
+SORTS = ("new", "top", "active")
+
+
+@dataclass
+class Filters:
+    """The list's filters, checked."""
+
+    department: Department | None = None
+    unsure: bool = False
+    service: Service | None = None
+    kind: str | None = None
+    status: str | None = None
+    overdue: bool = False
+    sort: str = "new"
+    q: str = ""
+    problems: dict[str, list[str]] = field(default_factory=dict)
+
+    def args(self) -> dict[str, Any]:
+        """The query arguments that reproduce these filters (for pagination links)."""
+        args: dict[str, Any] = {}
+        if self.unsure:
+            args["department"] = UNSURE
+        elif self.department is not None:
+            args["department"] = self.department.slug
+        if self.service is not None:
+            args["service"] = self.service.id
+        for name in ("kind", "status", "q"):
+            if getattr(self, name):
+                args[name] = getattr(self, name)
+        if self.overdue:
+            args["overdue"] = 1
+        if self.sort != "new":
+            args["sort"] = self.sort
+        return args
+
+
+def parse_filters(args: Mapping[str, Any], viewer: Any) -> Filters:
+    """Filters from query arguments; problems are collected (the API answers 400, pages ignore them)."""
+    filters = Filters()
+    problems = filters.problems
+    slug = (args.get("department") or "").strip()
+    if slug == UNSURE:
+        filters.unsure = True
+    elif slug:
+        filters.department = db.session.scalar(select(Department).where(Department.slug == slug[:64]))
+        if filters.department is None:
+            problems.setdefault("department", []).append(gettext("No department with this name."))
+    raw_service = (args.get("service") or "").strip()
+    if raw_service:
+        if raw_service.isdigit() and int(raw_service) < 2**31:
+            filters.service = db.session.get(Service, int(raw_service))
+        if filters.service is None:
+            problems.setdefault("service", []).append(gettext("No such service."))
+    kind = (args.get("kind") or "").strip()
+    if kind:
+        if kind in KINDS:
+            filters.kind = kind
+        else:
+            problems.setdefault("kind", []).append(gettext("Unknown kind."))
+    status = (args.get("status") or "").strip()
+    if status:
+        if status in states.PUBLISHED or (status == states.PENDING_REVIEW and is_moderator(viewer)):
+            filters.status = status
+        else:
+            problems.setdefault("status", []).append(gettext("Unknown status."))
+    filters.overdue = (args.get("overdue") or "").strip().lower() in ("1", "true", "yes", "on")
+    sort = (args.get("sort") or "new").strip()
+    if sort in SORTS:
+        filters.sort = sort
+    else:
+        problems.setdefault("sort", []).append(gettext("Sort by new, top or active."))
+    filters.q = (args.get("q") or "").strip()[:100]
+    return filters
+
+
+def check(filters: Filters) -> None:
+    """Raise ValidationFailed for bad filters (API)."""
+    if filters.problems:
+        raise ValidationFailed(fields=filters.problems)
+
+
+def list_query(filters: Filters) -> Select:
+    """Published threads matching the filters; pinned first, then by the chosen sort."""
+    query = select(Proposal)
+    if filters.status:
+        query = query.where(Proposal.status == filters.status)
+    else:
+        query = query.where(Proposal.status != states.PENDING_REVIEW)
+    if filters.unsure:
+        query = query.where(Proposal.department_id.is_(None))
+    elif filters.department is not None:
+        query = query.where(Proposal.department_id == filters.department.id)
+    if filters.service is not None:
+        query = query.where(Proposal.service_id == filters.service.id)
+    if filters.kind:
+        query = query.where(Proposal.kind == filters.kind)
+    if filters.overdue:
+        query = query.where(Proposal.next_due_at < utcnow())
+    key = {"new": Proposal.created_at, "top": Proposal.supports_count, "active": Proposal.last_activity_at}[filters.sort]
+    return query.order_by(Proposal.pinned_at.desc().nulls_last(), key.desc(), Proposal.id.desc())
+
+
+def latest_query(limit: int = 5, department: Department | None = None) -> Select:
+    """The newest published threads (home page, department page)."""
+    query = select(Proposal).where(Proposal.status != states.PENDING_REVIEW)
+    if department is not None:
+        query = query.where(Proposal.department_id == department.id)
+    return query.order_by(Proposal.pinned_at.desc().nulls_last(), Proposal.created_at.desc(), Proposal.id.desc()).limit(limit)
+
+
+def get_visible(proposal_id: int, viewer: Any) -> tuple[Proposal, bool]:
+    """One thread the viewer may see, and whether the viewer supports it (one query)."""
+    if not 0 < proposal_id < 2**31:
+        raise NotFound(gettext("No such thread."))
+    if is_signed_in(viewer):
+        supported = exists().where(and_(Support.proposal_id == Proposal.id, Support.user_id == viewer.id)).correlate(Proposal)
+    else:
+        supported = literal(False)
+    row = db.session.execute(select(Proposal, supported.label("supported")).where(Proposal.id == proposal_id)).first()
+    if row is None or not access.can_view(viewer, row[0]):
+        raise NotFound(gettext("No such thread."))
+    return row[0], bool(row[1])
+
+
+def get_for_action(proposal_id: int, viewer: Any) -> Proposal:
+    """A thread an action is aimed at; invisible ones are not found."""
+    proposal = db.session.get(Proposal, proposal_id) if 0 < proposal_id < 2**31 else None
+    if proposal is None or not access.can_view(viewer, proposal):
+        raise NotFound(gettext("No such thread."))
+    return proposal
+
+
+def answers_of(proposal: Proposal) -> list[OfficialAnswer]:
+    """Official answers, oldest first, with revisions and ratings (three queries)."""
+    return list(
+        db.session.scalars(
+            select(OfficialAnswer)
+            .where(OfficialAnswer.proposal_id == proposal.id)
+            .options(selectinload(OfficialAnswer.revisions), selectinload(OfficialAnswer.rating))
+            .order_by(OfficialAnswer.created_at, OfficialAnswer.id)
+        )
+    )
+
+
+def events_of(proposal: Proposal) -> list[ProposalEvent]:
+    """The timeline, oldest first (one query)."""
+    return list(
+        db.session.scalars(
+            select(ProposalEvent)
+            .where(ProposalEvent.proposal_id == proposal.id)
+            .order_by(ProposalEvent.created_at, ProposalEvent.id)
+        )
+    )
+
+
+def extensions_of(proposal: Proposal) -> list[Extension]:
+    """Extension requests of a thread, newest first (one query)."""
+    return list(
+        db.session.scalars(
+            select(Extension).where(Extension.proposal_id == proposal.id).order_by(Extension.created_at.desc(), Extension.id.desc())
+        )
+    )
