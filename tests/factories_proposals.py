@@ -81,3 +81,71 @@ def support(app, proposal_obj, user_obj):
     from app.proposals.supports import support as add
 
     return act(app, add, proposal_obj, user_obj)
+
+
+def rate(app, proposal_obj, author, rating: str = "unsatisfied"):
+    """The author rates the latest answer."""
+    from app.proposals.answers import rate_answer
+
+    return act(app, rate_answer, proposal_obj, author, rating)
+
+
+def status(app, proposal_obj, user_obj, to_state: str, note: str | None = None):
+    """Change the status through the state machine."""
+    from app.proposals.services import change_status
+
+    act(app, change_status, proposal_obj, user_obj, to_state, note)
+    return reload(app, proposal_obj)
+
+
+class Cast:
+    """Everyone a thread scenario needs: a department, its officer, another department's
+    officer, a moderator, the author and another citizen."""
+
+    def __init__(self, app):
+        self.app = app
+        self.department = factories.department(app, slug=f"dept-{factories._next()}", name="浙江省交通运输厅")
+        self.other_department = factories.department(app, slug=f"other-{factories._next()}", name="浙江省住房和城乡建设厅")
+        self.officer = factories.user(app, role="officer", department=self.department)
+        self.other_officer = factories.user(app, role="officer", department=self.other_department)
+        self.moderator = factories.user(app, role="moderator")
+        self.author = citizen(app)
+        self.citizen = citizen(app)
+
+    def thread(self, state: str = "open", **fields: Any):
+        """A thread brought into ``state`` through the real services."""
+        app = self.app
+        if state == "pending_review":
+            newcomer = factories.user(app, role="citizen")
+            self.author = newcomer
+            return proposal(app, newcomer, self.department, **fields)
+        p = proposal(app, self.author, self.department, **fields)
+        if state == "open":
+            return p
+        if state in ("acknowledged", "in_progress"):
+            return status(app, p, self.officer, state)
+        if state == "declined":
+            return status(app, p, self.officer, "declined", "不属于受理范围")
+        if state == "merged":
+            from app.proposals.services import merge
+
+            target = proposal(app, self.citizen, self.department)
+            act(app, merge, p, self.moderator, target.id, "重复提交")
+            return reload(app, p)
+        p = answer(app, p, self.officer)
+        if state == "answered":
+            return p
+        if state == "closed":
+            return status(app, p, self.officer, "closed")
+        if state == "reopened":
+            rate(app, p, self.author, "unsatisfied")
+            return status(app, p, self.author, "reopened", "答复没有解决问题")
+        raise ValueError(state)
+
+    def token(self, who: str) -> str | None:
+        """A bearer token for a role name (None for the visitor)."""
+        user = {
+            "citizen": self.citizen, "author": self.author, "officer": self.officer,
+            "officer_other": self.other_officer, "moderator": self.moderator,
+        }.get(who)
+        return factories.token(self.app, user) if user is not None else None

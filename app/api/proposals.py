@@ -280,7 +280,7 @@ def change_status(proposal_id: int):
     payload = Payload()
     status = payload.string("status")
     note = payload.string("note", required=False)
-    into = payload.integer("into", required=status == states.MERGED)
+    into = payload.integer("into", required=False)
     payload.check()
     proposal = queries.get_for_action(proposal_id, current_user)
     if status == states.MERGED:

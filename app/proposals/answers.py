@@ -14,11 +14,9 @@ from app.database import insert_or_ignore
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.extensions import db
 from app.permissions import require_participation
-from app.privacy import mask_personal_info
 from app.proposals import access, deadlines, signals, states, timeline, validation
 from app.proposals.models import ANSWER_MAX, RATINGS, AnswerRating, AnswerRevision, OfficialAnswer, Proposal
-from app.proposals.services import latest_answer
-from app.sanitize import render_markdown
+from app.proposals.services import latest_answer, render_masked
 
 RATING_LABELS = {
     "satisfied": _l("Satisfied"),
@@ -29,7 +27,7 @@ RATING_LABELS = {
 
 def answer_html(body: str) -> str:
     """Answers are public text too: personal information is masked."""
-    return render_markdown(mask_personal_info(body), "full")
+    return render_masked(body, "full")
 
 
 def _body(value: Any) -> str:

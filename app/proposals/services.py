@@ -33,9 +33,26 @@ from app.proposals.models import (
 from app.sanitize import render_markdown
 
 
+_OWN_STAR = "\ue000"  # the author's own asterisks, while masking
+_MASK_STAR = "\ue001"  # the asterisks masking adds, kept away from Markdown
+
+
+def render_masked(text: str, flavour: str = "full") -> str:
+    """Markdown of ``text`` with personal information masked.
+
+    The mask's asterisks (138****5678) would otherwise be read as Markdown
+    emphasis, which mangles the mask and the text around it; they are swapped
+    for a private-use character during rendering.
+    """
+    text = (text or "").replace(_OWN_STAR, "").replace(_MASK_STAR, "")
+    masked = mask_personal_info(text.replace("*", _OWN_STAR))
+    masked = masked.replace("*", _MASK_STAR).replace(_OWN_STAR, "*")
+    return render_markdown(masked, flavour).replace(_MASK_STAR, "*")  # type: ignore[arg-type]
+
+
 def public_html(body: str) -> str:
     """The public rendering of a thread's body: personal information masked."""
-    return render_markdown(mask_personal_info(body), "full")
+    return render_masked(body, "full")
 
 
 def original_html(body: str) -> str:
