@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from flask import has_request_context, request
-from sqlalchemy import DateTime, Engine, MetaData, event, insert
+from sqlalchemy import DateTime, Engine, MetaData, event, insert, literal_column
 from sqlalchemy.orm import DeclarativeBase, registry
 from sqlalchemy.types import TypeDecorator
 
@@ -109,9 +109,10 @@ def insert_or_ignore(session: Any, model: Any, values: dict[str, Any]) -> bool:
         from sqlalchemy.dialects.sqlite import insert as dialect_insert
     else:  # pragma: no cover - only the two supported databases
         raise RuntimeError(f"unsupported database {dialect}")
-    statement = dialect_insert(model).values(**values).on_conflict_do_nothing()
+    # RETURNING, not rowcount: with psycopg 3 an INSERT's rowcount comes back as -1 (truthy).
+    statement = dialect_insert(model).values(**values).on_conflict_do_nothing().returning(literal_column("1"))
     result = session.execute(statement)
-    return bool(result.rowcount)
+    return result.first() is not None
 
 
 def utc_from_db(value: Any) -> datetime | None:
