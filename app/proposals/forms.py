@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, SelectChoice, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import Optional
 
 from app.proposals.models import BODY_MAX, CONTACT_MAX, TITLE_MAX, TITLE_MIN, UNSURE
@@ -20,7 +20,7 @@ KIND_LABELS = {
 class ProposalForm(FlaskForm):
     """Raise a thread."""
 
-    kind = SelectField(_l("Kind"), choices=list(KIND_LABELS.items()), default="suggestion", validate_choice=False)
+    kind = SelectField(_l("Kind"), choices=[SelectChoice(k, v) for k, v in KIND_LABELS.items()], default="suggestion", validate_choice=False)
     title = StringField(
         _l("Title"),
         validators=[Optional()],
@@ -46,6 +46,7 @@ class ProposalForm(FlaskForm):
 
     def set_departments(self, departments: list) -> None:
         """The department choices: every department, plus “not sure”."""
-        self.department.choices = [("", _l("Choose a department")), (UNSURE, _l("Not sure: let moderators route it"))] + [
-            (d.slug, d.name) for d in departments
-        ]
+        self.department.choices = [
+            SelectChoice("", _l("Choose a department")),
+            SelectChoice(UNSURE, _l("Not sure: let moderators route it")),
+        ] + [SelectChoice(d.slug, d.name) for d in departments]
