@@ -106,6 +106,7 @@ class Config:
     ESCALATION_THRESHOLD = env_int("ESCALATION_THRESHOLD", 100)
     ESCALATED_ANSWER_DAYS = env_int("ESCALATED_ANSWER_DAYS", 3)
 
+    QUERY_COUNT_HEADER = env_bool("MINYI_QUERY_COUNT_HEADER", False)
     PROXY_FIX = env_int("PROXY_FIX", 0)  # number of trusted reverse proxies
     SECURE_HEADERS_HSTS = False
 

@@ -29,6 +29,12 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
         if app.config["ENV_NAME"] == "production":
             raise RuntimeError("SECRET_KEY must be set in production")
         app.config["SECRET_KEY"] = development_secret_key()
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # SQLite pools are per file and need no sizing (in-memory ones refuse it)
+        options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+        options.pop("pool_size", None)
+        options.pop("max_overflow", None)
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     if app.config["PROXY_FIX"]:
         n = app.config["PROXY_FIX"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
@@ -42,7 +48,10 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     from app.security import register_security_headers
     from app.templating import register_template_helpers
 
+    from app.diagnostics import register_query_counter
+
     register_error_handlers(app)
+    register_query_counter(app, db)
     register_request_transaction(app, db)
     register_security_headers(app)
     register_template_helpers(app)

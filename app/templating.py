@@ -23,7 +23,7 @@ def localtime(value: datetime | None, fmt: str = "yyyy-MM-dd HH:mm") -> str:
 
 def datetime_attr(value: datetime | None) -> str:
     """ISO 8601 for a <time datetime="…"> attribute."""
-    return value.isoformat() if value is not None else ""
+    return value.isoformat(timespec="seconds") if value is not None else ""
 
 
 def safe_next(target: str | None, fallback: str = "main.index") -> str:

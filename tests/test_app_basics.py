@@ -99,3 +99,16 @@ def test_huge_pagination_values_are_bounded(client, department):
 
 def test_huge_page_number_on_html_list_does_not_fail(client):
     assert client.get("/services?page=99999999999999999999999").status_code == 200
+
+
+def test_production_config_demands_secret_and_secure_cookies(monkeypatch):
+    from app import create_app
+
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(RuntimeError):
+        create_app("production", SECRET_KEY=None)
+    prod = create_app("production", SECRET_KEY="s" * 32, SQLALCHEMY_DATABASE_URI="sqlite://")
+    assert prod.config["SESSION_COOKIE_SECURE"] and prod.config["REMEMBER_COOKIE_SECURE"]
+    assert prod.config["SESSION_COOKIE_HTTPONLY"] and prod.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    response = prod.test_client().get("/healthz")
+    assert "max-age=31536000" in response.headers["Strict-Transport-Security"]
