@@ -21,6 +21,7 @@ seed_cli = AppGroup("seed", help="Load demo data.")
 
 STEPS = (
     "app.seed.foundation:seed_foundation",
+    "app.proposals.seed:seed_proposals",
 )
 
 DEMO_PASSWORD = "minyi-demo"
