@@ -26,7 +26,8 @@ def _problems(exc: ServiceError) -> str:
     from app.proposals.presentation import field_label
 
     if isinstance(exc, ValidationFailed) and exc.fields:
-        return " ".join(f"{field_label(name)}: {' '.join(map(str, errs))}" for name, errs in exc.fields.items())
+        return " ".join(gettext("%(field)s: %(problems)s", field=field_label(name), problems=" ".join(map(str, errs)))
+                        for name, errs in exc.fields.items())
     return str(exc.message)
 
 
