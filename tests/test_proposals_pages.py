@@ -206,3 +206,43 @@ def test_pages_and_api_run_a_small_constant_number_of_queries(app, count_queries
     assert small == large, {k: (small[k], large[k]) for k in small if small[k] != large[k]}
     assert max(large.values()) <= 10, large
     print("query counts:", {f"{who} {path}": n for (who, path), n in large.items()})
+
+
+def test_thread_pages_are_valid_html_for_every_role(app, tmp_path):
+    """The forms only staff and authors see are valid HTML too (Nu Html Checker, as in the crawl)."""
+    import json
+    import shutil
+    import subprocess
+
+    from tests.test_site_crawl import VNU_JAR
+
+    if not VNU_JAR or not shutil.which("java"):
+        pytest.skip("Nu Html Checker (npm vnu-jar) or java missing; CI installs them")
+    cast = fp.Cast(app)
+    answered = cast.thread("answered")
+    fp.rate(app, answered, cast.author, "unsatisfied")
+    opened = cast.thread("open", anonymous=True, contact="13900001111")
+    unrouted = fp.proposal(app, cast.author, unsure=True)
+    clients = {"officer": cast.officer, "moderator": cast.moderator, "author": cast.author}
+    files = []
+    for name, user in clients.items():
+        c = app.test_client()
+        c.login(user.username)
+        c.submit(f"/proposals/{opened.id}/extension", {"until": "2099-01-01T10:00", "reason": "需要协调"})
+        paths = [f"/proposals/{answered.id}", f"/proposals/{opened.id}", f"/proposals/{unrouted.id}", "/proposals/new", "/proposals?department=unsure"]
+        if name == "moderator":
+            paths.append("/proposals/extensions")
+        if name == "officer":
+            paths.append(f"/proposals/{answered.id}/answers/1/edit")
+        for index, path in enumerate(paths):
+            response = c.get(path)
+            assert response.status_code == 200, (name, path)
+            file = tmp_path / f"{name}-{index}.html"
+            file.write_text(response.get_data(as_text=True), encoding="utf-8")
+            files.append((str(file), f"{name} {path}"))
+    result = subprocess.run(["java", "-jar", VNU_JAR, "--errors-only", "--format", "json", *[f for f, _ in files]],
+                            capture_output=True, text=True, timeout=300)
+    messages = json.loads(result.stderr or result.stdout or '{"messages": []}')["messages"]
+    where = dict(files)
+    errors = [f"{where.get(m.get('url', '').removeprefix('file:'))}: {m.get('message')}" for m in messages if m.get("type") == "error"]
+    assert errors == []

@@ -46,9 +46,7 @@ def transfer(proposal: Proposal, actor: Any, department: Any, reason: Any) -> Pr
         proposal.service_id = None
     proposal.department_id = target.id
     proposal.updated_at = now
-    if old_status == states.PENDING_REVIEW:
-        proposal.department_id = target.id  # the clock starts when a moderator approves it
-    else:
+    if old_status != states.PENDING_REVIEW:  # a pending thread's clock starts when a moderator approves it
         proposal.status = states.OPEN
         deadlines.start_stint(proposal, target, now)
     kind = timeline.ROUTED if first_routing else timeline.TRANSFERRED
