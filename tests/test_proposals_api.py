@@ -237,17 +237,28 @@ def test_hidden_thread_shows_the_reason_to_all_but_moderators(app, client):
     assert client.api("POST", f"/proposals/{thread.id}/support", token=cast.token("citizen")).status_code == 409
 
 
-def test_pinned_threads_come_first(app, client):
+def test_pinned_threads_come_first_on_every_sort_and_pages_do_not_overlap(app, client):
+    from datetime import timedelta
+
     from app.clock import utcnow
 
     cast = fp.Cast(app)
-    old = cast.thread("open")
-    cast.thread("open")
+    threads = [cast.thread("open") for _ in range(5)]
     with app.app_context():
-        db.session.get(Proposal, old.id).pinned_at = utcnow()
+        db.session.get(Proposal, threads[1].id).pinned_at = utcnow() - timedelta(hours=1)
+        db.session.get(Proposal, threads[3].id).pinned_at = utcnow()
         db.session.commit()
+    expected = [threads[3].id, threads[1].id, threads[4].id, threads[2].id, threads[0].id]
     for sort in ("new", "top", "active"):
-        assert client.get(f"/api/v1/proposals?sort={sort}").get_json()["items"][0]["id"] == old.id
+        assert [i["id"] for i in client.get(f"/api/v1/proposals?sort={sort}").get_json()["items"]][:2] == expected[:2]
+    for per_page in (1, 2, 3, 4):
+        seen = []
+        for page in range(1, 7):
+            body = client.get(f"/api/v1/proposals?per_page={per_page}&page={page}").get_json()
+            assert body["total"] == 5
+            seen += [item["id"] for item in body["items"]]
+        assert seen == expected, per_page
+    assert [i["id"] for i in client.get(f"/api/v1/proposals?department={cast.other_department.slug}").get_json()["items"]] == []
 
 
 def test_author_may_edit_until_the_department_acts(app, client):

@@ -10,7 +10,7 @@ from app.api.openapi import (
     PAGE_PARAMS, array, boolean, component, integer, nullable, obj, page_of, query_param, spec, string,
 )
 from app.api.payload import Payload
-from app.pagination import page_args, paginate
+from app.pagination import page_args
 from app.permissions import require_participation
 from app.proposals import answers, queries, routing, services, states, supports
 from app.proposals.models import ANSWER_MAX, BODY_MAX, CONTACT_MAX, KINDS, NOTE_MAX, RATINGS, TITLE_MAX, TITLE_MIN
@@ -124,7 +124,7 @@ def list_proposals():
     page, per_page = page_args(request.args)
     filters = queries.parse_filters(request.args, current_user)
     queries.check(filters)
-    result = paginate(queries.list_query(filters), page, per_page)
+    result = queries.list_page(filters, page, per_page)
     items = [summary_json(proposal, current_user) for proposal in result.items]
     return jsonify({"items": items, "page": result.page, "per_page": result.per_page, "total": result.total})
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import utcnow
@@ -35,17 +35,18 @@ class Proposal(Hideable, Lockable, Pinnable, db.Model):
     __table_args__ = (
         CheckConstraint("kind IN ('suggestion', 'complaint', 'question', 'praise')", name="kind_known"),
         CheckConstraint("supports_count >= 0", name="supports_not_negative"),
-        # one index per filter and sort of the list (pinned threads come first)
+        # the list's filters and sorts (see queries.list_page): each filter with the default sort,
+        # the department page with every sort, and the pinned threads that come first
         Index("ix_proposals_status_created", "status", "created_at"),
         Index("ix_proposals_department_created", "department_id", "created_at"),
         Index("ix_proposals_service_created", "service_id", "created_at"),
         Index("ix_proposals_kind_created", "kind", "created_at"),
-        Index("ix_proposals_pinned_created", "pinned_at", "created_at"),
-        Index("ix_proposals_pinned_supports", "pinned_at", "supports_count"),
-        Index("ix_proposals_pinned_activity", "pinned_at", "last_activity_at"),
         Index("ix_proposals_department_supports", "department_id", "supports_count"),
         Index("ix_proposals_department_activity", "department_id", "last_activity_at"),
         Index("ix_proposals_department_due", "department_id", "next_due_at"),
+        # partial: only the few pinned threads, so "pinned_at IS NULL" never picks it
+        Index("ix_proposals_pinned", "pinned_at", sqlite_where=text("pinned_at IS NOT NULL"),
+              postgresql_where=text("pinned_at IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

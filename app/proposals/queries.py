@@ -7,13 +7,14 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from flask_babel import gettext
-from sqlalchemy import Select, and_, exists, literal, select
+from sqlalchemy import Select, and_, exists, func, literal, select
 from sqlalchemy.orm import selectinload
 
 from app.clock import utcnow
 from app.departments.models import Department, Service
 from app.errors import NotFound, ValidationFailed
 from app.extensions import db
+from app.pagination import Page
 from app.permissions import is_moderator, is_signed_in
 from app.proposals import access, states
 from app.proposals.models import KINDS, UNSURE, Extension, OfficialAnswer, Proposal, ProposalEvent, Support
@@ -99,8 +100,8 @@ def check(filters: Filters) -> None:
         raise ValidationFailed(fields=filters.problems)
 
 
-def list_query(filters: Filters) -> Select:
-    """Published threads matching the filters; pinned first, then by the chosen sort."""
+def filtered_query(filters: Filters) -> Select:
+    """Published threads matching the filters, unordered."""
     query = select(Proposal)
     if filters.status:
         query = query.where(Proposal.status == filters.status)
@@ -116,8 +117,38 @@ def list_query(filters: Filters) -> Select:
         query = query.where(Proposal.kind == filters.kind)
     if filters.overdue:
         query = query.where(Proposal.next_due_at < utcnow())
-    key = {"new": Proposal.created_at, "top": Proposal.supports_count, "active": Proposal.last_activity_at}[filters.sort]
-    return query.order_by(Proposal.pinned_at.desc().nulls_last(), key.desc(), Proposal.id.desc())
+    return query
+
+
+SORT_KEYS = {"new": Proposal.created_at, "top": Proposal.supports_count, "active": Proposal.last_activity_at}
+
+
+def list_page(filters: Filters, page: int, per_page: int) -> Page:
+    """One page of the list: pinned threads first, then the rest by the chosen sort.
+
+    Three queries: the count, the pinned threads (few, by the index on
+    ``pinned_at``), and one page of the others ordered by an indexed column
+    (``ORDER BY created_at`` / ``supports_count`` / ``last_activity_at``), so
+    no query sorts the whole table.
+    """
+    base = filtered_query(filters)
+    total = db.session.scalar(select(func.count()).select_from(base.subquery())) or 0
+    pinned = list(
+        db.session.scalars(base.where(Proposal.pinned_at.is_not(None)).order_by(Proposal.pinned_at.desc(), Proposal.id.desc()))
+    )
+    start = (page - 1) * per_page
+    items = pinned[start : start + per_page]
+    wanted = per_page - len(items)
+    if wanted > 0 and start + len(items) < total:
+        key = SORT_KEYS[filters.sort]
+        rest = (
+            base.where(Proposal.pinned_at.is_(None))
+            .order_by(key.desc(), Proposal.id.desc())
+            .offset(max(0, start - len(pinned)))
+            .limit(wanted)
+        )
+        items += list(db.session.scalars(rest))
+    return Page(items=items, page=page, per_page=per_page, total=total)
 
 
 def latest_query(limit: int = 5, department: Department | None = None) -> Select:
@@ -125,7 +156,7 @@ def latest_query(limit: int = 5, department: Department | None = None) -> Select
     query = select(Proposal).where(Proposal.status != states.PENDING_REVIEW)
     if department is not None:
         query = query.where(Proposal.department_id == department.id)
-    return query.order_by(Proposal.pinned_at.desc().nulls_last(), Proposal.created_at.desc(), Proposal.id.desc()).limit(limit)
+    return query.order_by(Proposal.created_at.desc(), Proposal.id.desc()).limit(limit)
 
 
 def get_visible(proposal_id: int, viewer: Any) -> tuple[Proposal, bool]:

@@ -30,7 +30,7 @@ def index():
     except ValidationFailed:
         page, per_page = 1, 20
     filters = queries.parse_filters(request.args, current_user)
-    result = paginate(queries.list_query(filters), page, per_page)
+    result = queries.list_page(filters, page, per_page)
     all_departments = db.session.scalars(departments_query()).all()
     department_services = (
         db.session.scalars(select(Service).where(Service.department_id == filters.department.id).order_by(Service.code)).all()

@@ -1,8 +1,8 @@
-"""proposals
+"""proposals: threads, supports, timeline, official answers, ratings, stints, extensions
 
 Revision ID: 0003_proposals
 Revises: 0001_foundation
-Create Date: 2026-11-25 15:19:55.408927
+Create Date: 2026-11-25 15:40:30.355189
 
 """
 from alembic import op
@@ -71,9 +71,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_proposals_last_activity_at'), ['last_activity_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_proposals_merged_into_id'), ['merged_into_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_proposals_next_due_at'), ['next_due_at'], unique=False)
-        batch_op.create_index('ix_proposals_pinned_activity', ['pinned_at', 'last_activity_at'], unique=False)
-        batch_op.create_index('ix_proposals_pinned_created', ['pinned_at', 'created_at'], unique=False)
-        batch_op.create_index('ix_proposals_pinned_supports', ['pinned_at', 'supports_count'], unique=False)
+        batch_op.create_index('ix_proposals_pinned', ['pinned_at'], unique=False, sqlite_where=sa.text('pinned_at IS NOT NULL'), postgresql_where=sa.text('pinned_at IS NOT NULL'))
         batch_op.create_index('ix_proposals_service_created', ['service_id', 'created_at'], unique=False)
         batch_op.create_index('ix_proposals_status_created', ['status', 'created_at'], unique=False)
         batch_op.create_index(batch_op.f('ix_proposals_supports_count'), ['supports_count'], unique=False)
@@ -267,9 +265,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_proposals_supports_count'))
         batch_op.drop_index('ix_proposals_status_created')
         batch_op.drop_index('ix_proposals_service_created')
-        batch_op.drop_index('ix_proposals_pinned_supports')
-        batch_op.drop_index('ix_proposals_pinned_created')
-        batch_op.drop_index('ix_proposals_pinned_activity')
+        batch_op.drop_index('ix_proposals_pinned')
         batch_op.drop_index(batch_op.f('ix_proposals_next_due_at'))
         batch_op.drop_index(batch_op.f('ix_proposals_merged_into_id'))
         batch_op.drop_index(batch_op.f('ix_proposals_last_activity_at'))
