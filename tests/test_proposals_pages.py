@@ -246,3 +246,22 @@ def test_thread_pages_are_valid_html_for_every_role(app, tmp_path):
     where = dict(files)
     errors = [f"{where.get(m.get('url', '').removeprefix('file:'))}: {m.get('message')}" for m in messages if m.get("type") == "error"]
     assert errors == []
+
+
+def test_author_edits_the_thread_until_the_department_acts(app):
+    cast = fp.Cast(app)
+    thread = cast.thread("open")
+    author = app.test_client()
+    author.login(cast.author.username)
+    assert "修改留言" in author.get(f"/proposals/{thread.id}").get_data(as_text=True)
+    assert author.get(f"/proposals/{thread.id}/edit").status_code == 200
+    response = author.submit(f"/proposals/{thread.id}/edit", {"title": "短", "body": thread.body})
+    assert response.status_code == 400 and "至少 5 个字" in response.get_data(as_text=True)
+    response = author.submit(f"/proposals/{thread.id}/edit", {"title": "更正后的留言标题", "body": thread.body})
+    assert response.status_code == 303 and fp.reload(app, thread).title == "更正后的留言标题"
+    other = app.test_client()
+    other.login(cast.citizen.username)
+    assert other.get(f"/proposals/{thread.id}/edit").status_code == 403
+    fp.status(app, thread, cast.officer, "acknowledged")
+    assert author.get(f"/proposals/{thread.id}/edit").status_code == 403
+    assert "修改留言" not in author.get(f"/proposals/{thread.id}").get_data(as_text=True)

@@ -66,6 +66,16 @@ def can_support(user: Any, proposal: Proposal) -> bool:
     )
 
 
+def can_edit(user: Any, proposal: Proposal) -> bool:
+    """The author corrects the thread until a department acts on it (pending or open, not locked)."""
+    return (
+        can_participate(user)
+        and is_author(user, proposal)
+        and proposal.status in (states.PENDING_REVIEW, states.OPEN)
+        and not proposal.is_locked
+    )
+
+
 def can_answer(user: Any, proposal: Proposal) -> bool:
     """Officers of the assigned department answer while the thread is active."""
     return can_participate(user) and is_department_officer(user, proposal) and proposal.status in states.ACTIVE
@@ -134,6 +144,7 @@ def author_name(viewer: Any, proposal: Proposal) -> str | None:
 
 PREDICATES = {
     "proposal_can_support": can_support,
+    "proposal_can_edit": can_edit,
     "proposal_can_answer": can_answer,
     "proposal_can_edit_answer": can_edit_answer,
     "proposal_can_transfer": can_transfer,

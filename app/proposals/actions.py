@@ -192,3 +192,27 @@ def decide_extension(extension_id: int):
         return redirect(back, 303)
     flash(gettext("The decision was recorded on the thread's timeline."), "success")
     return redirect(back, 303)
+
+
+@bp.route("/proposals/<int:proposal_id>/edit", methods=["GET", "POST"])
+def edit(proposal_id: int):
+    """The author corrects title and body while the thread is pending or open."""
+    from app.permissions import require
+    from app.proposals.access import can_edit
+    from app.proposals.forms import EditProposalForm
+
+    proposal = queries.get_for_action(proposal_id, current_user)
+    require(can_edit(current_user, proposal), current_user)
+    form = EditProposalForm(obj=proposal)
+    if form.validate_on_submit():
+        try:
+            services.update_proposal(proposal, current_user, title=form.title.data, body=form.body.data)
+        except ValidationFailed as exc:
+            db.session.rollback()
+            from app.forms import apply_field_errors
+
+            apply_field_errors(form, exc)
+        else:
+            flash(gettext("Your changes are saved."), "success")
+            return redirect(url_for("proposals.detail", proposal_id=proposal.id), 303)
+    return render_template("proposals/edit.html", proposal=proposal, form=form), (400 if form.errors else 200)

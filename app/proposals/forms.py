@@ -50,3 +50,21 @@ class ProposalForm(FlaskForm):
             SelectChoice("", _l("Choose a department")),
             SelectChoice(UNSURE, _l("Not sure: let moderators route it")),
         ] + [SelectChoice(d.slug, d.name) for d in departments]
+
+
+class EditProposalForm(FlaskForm):
+    """The author corrects title and body while no department has acted."""
+
+    title = StringField(
+        _l("Title"),
+        validators=[Optional()],
+        description=_l("%(min)d to %(max)d characters: what is it about?", min=TITLE_MIN, max=TITLE_MAX),
+        render_kw={"maxlength": TITLE_MAX, "required": True},
+    )
+    body = TextAreaField(
+        _l("Details"),
+        validators=[Optional()],
+        description=_l("At least 10 characters. Markdown works. Phone numbers, ID numbers and e-mail addresses are masked publicly."),
+        render_kw={"rows": 10, "maxlength": BODY_MAX, "required": True},
+    )
+    submit = SubmitField(_l("Save the changes"))
