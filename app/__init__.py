@@ -16,6 +16,8 @@ BLUEPRINTS = (
     "app.departments",
     "app.proposals",
     "app.api",
+    "app.search",
+    "app.notifications",
 )
 
 
@@ -45,7 +47,7 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     from app.database import register_request_transaction
     from app.errors import register_error_handlers
     from app.extensions import db
-    from app.security import register_security_headers
+    from app.security import register_input_guard, register_security_headers
     from app.templating import register_template_helpers
 
     from app.diagnostics import register_query_counter
@@ -53,6 +55,7 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     register_error_handlers(app)
     register_query_counter(app, db)
     register_request_transaction(app, db)
+    register_input_guard(app)
     register_security_headers(app)
     register_template_helpers(app)
 

@@ -102,7 +102,9 @@ def create_department(slug: str, name: str, description: str, parent_slug: str |
 def register_cli(app: Flask) -> None:
     """Attach every command group to the app."""
     from app.seed import seed_cli
+    from app.worker import tasks_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(departments_cli)
     app.cli.add_command(seed_cli)
+    app.cli.add_command(tasks_cli)

@@ -13,3 +13,5 @@ from app.proposals.models import (  # noqa: F401
     ProposalEvent,
     Support,
 )
+from app.notifications.models import Follow, Notification  # noqa: F401
+from app.search.models import SearchDocument  # noqa: F401

@@ -25,6 +25,28 @@ CSP = "; ".join(
 )
 
 
+def register_input_guard(app: Flask) -> None:
+    """Refuse NUL characters in the path, query or form with a 400.
+
+    No legitimate text contains them, and PostgreSQL refuses them in strings
+    (which would otherwise surface as a 500 deep inside a query).
+    """
+    from flask import request
+    from flask_babel import gettext
+
+    from app.errors import ServiceError
+
+    @app.before_request
+    def _refuse_nul() -> None:
+        values = [request.path]
+        values.extend(v for _, v in request.args.items(multi=True))
+        # (API bodies are JSON, checked field by field by app.api.payload)
+        if not request.path.startswith("/api/") and request.method not in ("GET", "HEAD") and request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+            values.extend(v for _, v in request.form.items(multi=True))
+        if any("\x00" in value for value in values):
+            raise ServiceError(gettext("The request contains invalid characters."), code="invalid_characters")
+
+
 def register_security_headers(app: Flask) -> None:
     """Add CSP, nosniff, referrer and framing headers (HSTS in production)."""
 

@@ -77,8 +77,8 @@ def render_item(type_, obj, autogen_context):
 
 
 def include_object(obj, name, type_, reflected, compare_to):
-    """Leave database-specific search objects (FTS5 tables) to hand-written migrations."""
-    if type_ == "table" and name and name.startswith("search_fts"):
+    """Leave database-specific search objects (FTS5 tables, tsvector column and index) to hand-written migrations."""
+    if name and name.startswith("search_fts"):
         return False
     return True
 

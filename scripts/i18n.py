@@ -117,9 +117,15 @@ def update() -> None:
         for message, location, comments, context in messages:
             template.add(message, locations=[location], auto_comments=comments, context=context)
         catalog = load(owner)
+        before = {(m.id if isinstance(m.id, str) else m.id[0]) for m in catalog if m.id}
+        created = catalog.creation_date
         catalog.update(template, no_fuzzy_matching=True)
         catalog.obsolete.clear()
+        catalog.creation_date = created  # no header churn: catalogs merge cleanly across branches
+        after = {(m.id if isinstance(m.id, str) else m.id[0]) for m in catalog if m.id}
         path = po_path(owner)
+        if path.exists() and before == after:
+            continue
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "wb") as handle:
             write_po(handle, catalog, width=0, sort_output=True, omit_header=False, include_lineno=False)

@@ -112,3 +112,15 @@ def test_production_config_demands_secret_and_secure_cookies(monkeypatch):
     assert prod.config["SESSION_COOKIE_HTTPONLY"] and prod.config["SESSION_COOKIE_SAMESITE"] == "Lax"
     response = prod.test_client().get("/healthz")
     assert "max-age=31536000" in response.headers["Strict-Transport-Security"]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/services?q=%00", "/services?q=%00", "/api/v1/departments/%00", "/search?q=a%00b"])
+def test_nul_characters_are_refused_with_400(client, path):
+    response = client.get(path)
+    assert response.status_code == 400
+
+
+def test_nul_in_json_string_is_a_field_error(client):
+    response = client.api("POST", "/auth/register", {"username": "ab\x00cd", "password": "password1", "email": "a@b.cn"})
+    assert response.status_code == 400
+    assert "username" in response.get_json()["error"]["fields"]

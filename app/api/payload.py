@@ -52,6 +52,9 @@ class Payload:
         if not isinstance(value, str):
             self.errors.setdefault(name, []).append(gettext("Must be a string."))
             return default
+        if "\x00" in value:
+            self.errors.setdefault(name, []).append(gettext("The text contains invalid characters."))
+            return default
         return value
 
     def integer(self, name: str, *, required: bool = True, default: int | None = None) -> int | None:

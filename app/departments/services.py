@@ -23,6 +23,7 @@ from app.departments.models import (
     Service,
 )
 from app.errors import NotFound, ValidationFailed
+from app.events import signal
 from app.extensions import db
 
 _slug_re = re.compile(SLUG_PATTERN)
@@ -136,6 +137,7 @@ def create_service(actor: Any, department: Department, code: str, name: str, gui
     db.session.add(service)
     db.session.flush()
     record(actor, "service.create", service, after={"code": service.code, "department": department.slug})
+    signal("service.created").send(service, actor=actor)  # sender: the flushed Service; actor: who created it
     return service
 
 
