@@ -11,8 +11,8 @@ from app.api.openapi import (
 )
 from app.api.payload import Payload
 from app.pagination import page_args
-from app.permissions import require_participation
-from app.proposals import answers, queries, routing, services, states, supports
+from app.permissions import require_participation, require_signed_in
+from app.proposals import answers, following, queries, routing, services, states, supports
 from app.proposals.models import ANSWER_MAX, BODY_MAX, CONTACT_MAX, KINDS, NOTE_MAX, RATINGS, TITLE_MAX, TITLE_MIN
 from app.proposals.serializers import answer_json, detail_json, summary_json
 from app.proposals.supports import supported_by
@@ -88,6 +88,7 @@ PROPOSAL = component(
         ),
         escalated_at=nullable(string(format="date-time")),
         status_label=string(),
+        following=boolean(),
         contact=nullable(string(description="only for the assigned department and moderators")),
     ),
 )
@@ -107,7 +108,7 @@ def full_json(proposal, supported: bool | None = None) -> dict:
     """A thread with its answers, timeline and extensions, for the current user."""
     if supported is None:
         supported = supported_by(proposal, current_user)
-    return detail_json(
+    data = detail_json(
         proposal,
         current_user,
         supported_by_me=supported,
@@ -115,6 +116,8 @@ def full_json(proposal, supported: bool | None = None) -> dict:
         events=queries.events_of(proposal),
         extensions=queries.extensions_of(proposal),
     )
+    data["following"] = following.is_following(proposal, current_user)
+    return data
 
 
 @bp.get("/proposals")
@@ -220,6 +223,27 @@ def withdraw_support(proposal_id: int):
     proposal = queries.get_for_action(proposal_id, current_user)
     count = supports.withdraw(proposal, current_user)
     return jsonify({"supports": count, "supported_by_me": False})
+
+
+@bp.post("/proposals/<int:proposal_id>/follow")
+@spec("Follow a thread: its news arrive in the notification inbox", tag="proposals", auth=True,
+      responses={200: obj(["following"], following=boolean())})
+def follow(proposal_id: int):
+    """Follow (idempotent)."""
+    require_signed_in(current_user)
+    proposal = queries.get_for_action(proposal_id, current_user)
+    following.follow(proposal, current_user)
+    return jsonify({"following": True})
+
+
+@bp.delete("/proposals/<int:proposal_id>/follow")
+@spec("Stop following a thread", tag="proposals", auth=True, responses={200: obj(["following"], following=boolean())})
+def unfollow(proposal_id: int):
+    """Stop following (idempotent)."""
+    require_signed_in(current_user)
+    proposal = queries.get_for_action(proposal_id, current_user)
+    following.unfollow(proposal, current_user)
+    return jsonify({"following": False})
 
 
 @bp.post("/proposals/<int:proposal_id>/answers")

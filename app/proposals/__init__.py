@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("proposals", __name__)
 
-from app.proposals import routes, actions, sections  # noqa: E402,F401
+from app.proposals import routes, actions, sections, indexing, following  # noqa: E402,F401

@@ -75,6 +75,22 @@ def support(proposal_id: int):
     return gettext("Thank you for your support.")
 
 
+@bp.post("/proposals/<int:proposal_id>/follow")
+@thread_action("follow")
+def follow(proposal_id: int):
+    """Follow or stop following (``action`` = follow / unfollow): news arrive in the inbox."""
+    from app.permissions import require_signed_in
+    from app.proposals import following
+
+    require_signed_in(current_user)
+    proposal = queries.get_for_action(proposal_id, current_user)
+    if request.form.get("action") == "unfollow":
+        following.unfollow(proposal, current_user)
+        return gettext("You no longer follow this thread.")
+    following.follow(proposal, current_user)
+    return gettext("You follow this thread: its news arrive in your notifications.")
+
+
 @bp.post("/proposals/<int:proposal_id>/status")
 @thread_action("timeline")
 def change_status(proposal_id: int):

@@ -8,7 +8,7 @@ from typing import Any, Mapping
 
 from flask_babel import gettext
 from sqlalchemy import Select, and_, exists, func, literal, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.clock import utcnow
 from app.departments.models import Department, Service
@@ -33,6 +33,7 @@ class Filters:
     status: str | None = None
     overdue: bool = False
     sort: str = "new"
+    sort_chosen: bool = False
     q: str = ""
     problems: dict[str, list[str]] = field(default_factory=dict)
 
@@ -50,7 +51,7 @@ class Filters:
                 args[name] = getattr(self, name)
         if self.overdue:
             args["overdue"] = 1
-        if self.sort != "new":
+        if self.sort_chosen:
             args["sort"] = self.sort
         return args
 
@@ -86,6 +87,7 @@ def parse_filters(args: Mapping[str, Any], viewer: Any) -> Filters:
             problems.setdefault("status", []).append(gettext("Unknown status."))
     filters.overdue = (args.get("overdue") or "").strip().lower() in ("1", "true", "yes", "on")
     sort = (args.get("sort") or "new").strip()
+    filters.sort_chosen = bool((args.get("sort") or "").strip())
     if sort in SORTS:
         filters.sort = sort
     else:
@@ -100,9 +102,16 @@ def check(filters: Filters) -> None:
         raise ValidationFailed(fields=filters.problems)
 
 
-def filtered_query(filters: Filters) -> Select:
-    """Published threads matching the filters, unordered."""
+def filtered_query(filters: Filters) -> tuple[Select, Any]:
+    """Published threads matching the filters, unordered; and the search rank column when ``q`` is given."""
     query = select(Proposal)
+    rank = None
+    if filters.q:
+        from app.search.services import ranked_ids
+
+        hits = ranked_ids(filters.q, "proposal").subquery()
+        query = query.join(hits, hits.c.ref_id == Proposal.id)
+        rank = hits.c.rank
     if filters.status:
         query = query.where(Proposal.status == filters.status)
     else:
@@ -117,7 +126,7 @@ def filtered_query(filters: Filters) -> Select:
         query = query.where(Proposal.kind == filters.kind)
     if filters.overdue:
         query = query.where(Proposal.next_due_at < utcnow())
-    return query
+    return query, rank
 
 
 SORT_KEYS = {"new": Proposal.created_at, "top": Proposal.supports_count, "active": Proposal.last_activity_at}
@@ -131,7 +140,7 @@ def list_page(filters: Filters, page: int, per_page: int) -> Page:
     (``ORDER BY created_at`` / ``supports_count`` / ``last_activity_at``), so
     no query sorts the whole table.
     """
-    base = filtered_query(filters)
+    base, rank = filtered_query(filters)
     total = db.session.scalar(select(func.count()).select_from(base.subquery())) or 0
     pinned = list(
         db.session.scalars(base.where(Proposal.pinned_at.is_not(None)).order_by(Proposal.pinned_at.desc(), Proposal.id.desc()))
@@ -140,7 +149,8 @@ def list_page(filters: Filters, page: int, per_page: int) -> Page:
     items = pinned[start : start + per_page]
     wanted = per_page - len(items)
     if wanted > 0 and start + len(items) < total:
-        key = SORT_KEYS[filters.sort]
+        # with words to search for and no sort chosen, the best matches come first
+        key = rank if rank is not None and not filters.sort_chosen else SORT_KEYS[filters.sort]
         rest = (
             base.where(Proposal.pinned_at.is_(None))
             .order_by(key.desc(), Proposal.id.desc())
@@ -182,12 +192,12 @@ def get_for_action(proposal_id: int, viewer: Any) -> Proposal:
 
 
 def answers_of(proposal: Proposal) -> list[OfficialAnswer]:
-    """Official answers, oldest first, with revisions and ratings (three queries)."""
+    """Official answers, oldest first, with their ratings, then their revisions (two queries)."""
     return list(
         db.session.scalars(
             select(OfficialAnswer)
             .where(OfficialAnswer.proposal_id == proposal.id)
-            .options(selectinload(OfficialAnswer.revisions), selectinload(OfficialAnswer.rating))
+            .options(selectinload(OfficialAnswer.revisions), joinedload(OfficialAnswer.rating))
             .order_by(OfficialAnswer.created_at, OfficialAnswer.id)
         )
     )

@@ -14,7 +14,7 @@ from app.extensions import db
 from app.forms import apply_field_errors
 from app.pagination import page_args, paginate
 from app.permissions import is_moderator, is_signed_in, require
-from app.proposals import access, bp, extension_requests, queries, services
+from app.proposals import access, bp, extension_requests, following, queries, services
 from app.proposals.forms import ProposalForm
 from app.proposals.models import UNSURE
 from app.proposals.presentation import register_template_globals
@@ -114,6 +114,7 @@ def detail(proposal_id: int):
         extensions=queries.extensions_of(proposal),
         transfer_departments=transfer_departments,
         original_html=services.original_html(proposal.body) if access.sees_private(current_user, proposal) else None,
+        following=following.is_following(proposal, current_user),
     )
 
 
