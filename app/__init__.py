@@ -15,6 +15,7 @@ BLUEPRINTS = (
     "app.accounts",
     "app.departments",
     "app.proposals",
+    "app.ratings",
     "app.api",
     "app.search",
     "app.notifications",

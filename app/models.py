@@ -15,3 +15,4 @@ from app.proposals.models import (  # noqa: F401
 )
 from app.notifications.models import Follow, Notification  # noqa: F401
 from app.search.models import SearchDocument  # noqa: F401
+from app.ratings.models import Rating, RatingWindow, RectificationCase, ServiceRatingStats  # noqa: F401

@@ -14,7 +14,7 @@ ID_CHECK = "10X98765432"
 
 _id_number = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx])(?![0-9A-Za-z])")
 _mobile = re.compile(r"(?:(?<!\d)|(?<=86))(1[3-9]\d)[- ]?(\d{4})[- ]?(\d{4})(?!\d)")
-_email = re.compile(r"(?<![\w.+-])([\w.+-]{1,64})@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)")
+_email = re.compile(r"(?<![A-Za-z0-9._%+-])([A-Za-z0-9._%+-]{1,64})@([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)")
 
 
 def valid_id_number(candidate: str) -> bool:

@@ -124,3 +124,13 @@ def test_nul_in_json_string_is_a_field_error(client):
     response = client.api("POST", "/auth/register", {"username": "ab\x00cd", "password": "password1", "email": "a@b.cn"})
     assert response.status_code == 400
     assert "username" in response.get_json()["error"]["fields"]
+
+
+def test_lone_surrogate_in_json_string_is_a_field_error(client):
+    response = client.post(
+        "/api/v1/auth/register",
+        data='{"username": "ab\\ud800cd", "password": "password1", "email": "a@b.cn"}',
+        content_type="application/json",
+    )
+    assert response.status_code == 400
+    assert "username" in response.get_json()["error"]["fields"]

@@ -62,20 +62,23 @@ def test_two_gunicorn_servers_sharing_redis_enforce_one_limit(tmp_path):
     assert any(True for _ in client.scan_iter(f"*{prefix}*")), "the count lives in Redis"
 
 
-def test_in_process_limit_answers_429_with_retry_after(app, client):
-    from app.extensions import limiter
+def test_in_process_limit_answers_429_with_retry_after(app):
+    from app import create_app
 
-    app.config["RATELIMIT_ENABLED"] = True
-    limiter.enabled = True
-    app.config["RATELIMIT_AUTH"] = "2 per minute"
-    try:
-        codes = [client.api("POST", "/auth/token", {"username": "x", "password": "y"}).status_code for _ in range(3)]
-        assert codes == [401, 401, 429]
-        response = client.api("POST", "/auth/token", {"username": "x", "password": "y"})
-        assert response.headers["Retry-After"].isdigit()
-        assert response.get_json()["error"]["code"] == "rate_limited"
-        page = client.post("/login", data={"username": "x", "password": "y"})
-        assert page.status_code in (400, 429)  # the page limit is counted separately
-    finally:
-        limiter.enabled = False
-        app.config["RATELIMIT_ENABLED"] = False
+    limited = create_app(
+        "testing",
+        SQLALCHEMY_DATABASE_URI=app.config["SQLALCHEMY_DATABASE_URI"],
+        RATELIMIT_ENABLED=True,
+        RATELIMIT_STORAGE_URI="memory://",
+        RATELIMIT_AUTH="2 per minute",
+    )
+    limited.test_client_class = type(app.test_client())
+    client = limited.test_client()
+    codes = [client.api("POST", "/auth/token", {"username": "x", "password": "y"}).status_code for _ in range(3)]
+    assert codes == [401, 401, 429]
+    response = client.api("POST", "/auth/token", {"username": "x", "password": "y"})
+    assert response.status_code == 429
+    assert response.headers["Retry-After"].isdigit() and 1 <= int(response.headers["Retry-After"]) <= 60
+    assert response.get_json()["error"]["code"] == "rate_limited"
+    page = client.submit("/login", {"username": "x", "password": "y"}, form_page="/login")
+    assert page.status_code == 400  # the sign-in page has its own count

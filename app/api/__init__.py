@@ -8,3 +8,4 @@ from app.api import auth, departments, openapi, services  # noqa: E402,F401
 from app.api import extensions, proposals  # noqa: E402,F401
 from app.api import hooks  # noqa: E402,F401
 from app.api import notifications, search  # noqa: E402,F401
+from app.api import ratings  # noqa: E402,F401

@@ -18,6 +18,15 @@ from app.errors import ServiceError, ValidationFailed
 MISSING = object()
 
 
+def _encodable(text: str) -> bool:
+    """False for strings with lone surrogates (JSON "\\ud800"), which no database stores."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 class Payload:
     """The JSON object of the request body; collects problems per field."""
 
@@ -52,7 +61,7 @@ class Payload:
         if not isinstance(value, str):
             self.errors.setdefault(name, []).append(gettext("Must be a string."))
             return default
-        if "\x00" in value:
+        if "\x00" in value or not _encodable(value):
             self.errors.setdefault(name, []).append(gettext("The text contains invalid characters."))
             return default
         return value

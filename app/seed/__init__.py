@@ -22,6 +22,7 @@ seed_cli = AppGroup("seed", help="Load demo data.")
 STEPS = (
     "app.seed.foundation:seed_foundation",
     "app.proposals.seed:seed_proposals",
+    "app.ratings.seed:seed_ratings",
     "app.search.seed:seed_search",  # last: indexes what every earlier step created
 )
 

@@ -1,7 +1,7 @@
 """proposals: threads, supports, timeline, official answers, ratings, stints, extensions
 
 Revision ID: 0003_proposals
-Revises: 0002_search_notifications
+Revises: 0005_ratings
 Create Date: 2026-11-25 15:40:30.355189
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0003_proposals'
-down_revision = '0002_search_notifications'
+down_revision = '0005_ratings'
 branch_labels = None
 depends_on = None
 
