@@ -102,6 +102,9 @@ class Config:
     BANNED_PATTERNS = tuple(p for p in os.environ.get("MINYI_BANNED_PATTERNS", "").split("\n") if p.strip())
     # A new account's first posts wait in the review queue.
     TRUSTED_AFTER_POSTS = env_int("TRUSTED_AFTER_POSTS", 2)
+    # Supports that escalate a thread, and its shortened answer deadline (working days).
+    ESCALATION_THRESHOLD = env_int("ESCALATION_THRESHOLD", 100)
+    ESCALATED_ANSWER_DAYS = env_int("ESCALATED_ANSWER_DAYS", 3)
 
     QUERY_COUNT_HEADER = env_bool("MINYI_QUERY_COUNT_HEADER", False)
     PROXY_FIX = env_int("PROXY_FIX", 0)  # number of trusted reverse proxies

@@ -14,6 +14,7 @@ BLUEPRINTS = (
     "app.main",
     "app.accounts",
     "app.departments",
+    "app.proposals",
     "app.ratings",
     "app.innovation",
     "app.campaigns",

@@ -6,6 +6,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 from app.api import auth, departments, openapi, services  # noqa: E402,F401
 from app.api import cases, campaigns  # noqa: E402,F401
+from app.api import extensions, proposals  # noqa: E402,F401
 from app.api import hooks  # noqa: E402,F401
 from app.api import notifications, search  # noqa: E402,F401
 from app.api import ratings  # noqa: E402,F401

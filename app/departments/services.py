@@ -27,6 +27,8 @@ from app.events import signal
 from app.extensions import db
 
 _slug_re = re.compile(SLUG_PATTERN)
+# "unsure" is what a citizen picks for a thread when they do not know the department
+RESERVED_SLUGS = frozenset({"unsure"})
 
 
 def get_department(slug: str) -> Department:
@@ -80,7 +82,7 @@ def create_department(
     slug = (slug or "").strip()
     if not slug or len(slug) > SLUG_MAX or not _slug_re.match(slug):
         fields["slug"] = [gettext("Use lowercase letters, digits and single hyphens (at most %(max)d).", max=SLUG_MAX)]
-    elif db.session.scalar(select(Department.id).where(Department.slug == slug)) is not None:
+    elif slug in RESERVED_SLUGS or db.session.scalar(select(Department.id).where(Department.slug == slug)) is not None:
         fields["slug"] = [gettext("This slug is taken.")]
     if problems := _text_problems(name, required=True, maximum=NAME_MAX):
         fields["name"] = problems

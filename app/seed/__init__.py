@@ -21,6 +21,7 @@ seed_cli = AppGroup("seed", help="Load demo data.")
 
 STEPS = (
     "app.seed.foundation:seed_foundation",
+    "app.proposals.seed:seed_proposals",
     "app.ratings.seed:seed_ratings",
     "app.innovation.seed:seed_innovation",
     "app.campaigns.seed:seed_campaigns",

@@ -1,7 +1,7 @@
 """innovation and campaigns
 
-Revision ID: 0004_innovation_campaigns
-Revises: 0005_ratings
+Revision ID: 0005_innovation_campaigns
+Revises: 0004_proposals
 Create Date: 2026-11-25 15:21:09.843490
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0004_innovation_campaigns'
-down_revision = "0005_ratings"
+revision = '0005_innovation_campaigns'
+down_revision = '0004_proposals'
 branch_labels = None
 depends_on = None
 

@@ -1,6 +1,6 @@
 """ratings: service ratings, rating windows, stored aggregates, rectification cases
 
-Revision ID: 0005_ratings
+Revision ID: 0003_ratings
 Revises: 0002_search_notifications
 Create Date: 2026-11-25 15:23:27.391639
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0005_ratings'
+revision = '0003_ratings'
 down_revision = '0002_search_notifications'
 branch_labels = None
 depends_on = None
