@@ -61,6 +61,25 @@ def render_markdown(text: str, flavour: Literal["full", "comment"] = "full") -> 
     return _linker.linkify(cleaned).strip()
 
 
+_OWN_STAR = "\ue000"  # the author's own asterisks while masking
+_MASK_STAR = "\ue001"  # the asterisks masking adds, kept away from Markdown
+
+
+def render_masked(text: str, flavour: Literal["full", "comment"] = "full") -> str:
+    """Safe HTML for user Markdown with personal information masked (the public rendering).
+
+    The mask's asterisks (138****5678) would otherwise be read as Markdown
+    emphasis, which mangles the mask and the text around it; they are swapped
+    for a private-use character while rendering.
+    """
+    from app.privacy import mask_personal_info
+
+    text = (text or "").replace(_OWN_STAR, "").replace(_MASK_STAR, "")
+    masked = mask_personal_info(text.replace("*", _OWN_STAR))
+    masked = masked.replace("*", _MASK_STAR).replace(_OWN_STAR, "*")
+    return render_markdown(masked, flavour).replace(_MASK_STAR, "*")
+
+
 def sanitize_html(fragment: str, flavour: Literal["full", "comment"] = "full") -> str:
     """Clean an HTML fragment to the same allow-list (for HTML from elsewhere)."""
     tags = FULL_TAGS if flavour == "full" else COMMENT_TAGS

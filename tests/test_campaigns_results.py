@@ -315,7 +315,7 @@ def test_results_section_has_chart_and_table(app, client, cases):
     campaign = fc.campaign(app, cases, results="live")
     _votes(app, campaign, cases, [2, 1, 0, 0])
     html = client.get(f"/campaigns/{campaign.id}").get_data(as_text=True)
-    assert f'<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg" role="img"' in html
+    assert '<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg" role="img"' in html
     assert f'aria-labelledby="campaign-{campaign.id}-results-title campaign-{campaign.id}-results-desc"' in html
     assert '<th scope="row">案例A</th>' in html and "<th scope=\"col\">名次</th>" in html
     assert " style=" not in html and "<script>" not in html

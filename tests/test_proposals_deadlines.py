@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from app.events import signal
 from app.extensions import db
-from app.proposals.models import Assignment, Proposal
+from app.proposals.models import Assignment
 from tests import factories
 from tests import factories_proposals as fp
 

@@ -11,7 +11,6 @@ from sqlalchemy import func, select
 from app.clock import isoformat, utcnow
 from app.extensions import db
 from app.proposals.models import Extension, OfficialAnswer, ProposalEvent, Support
-from tests import factories
 from tests import factories_proposals as fp
 
 ROLES = ("visitor", "citizen", "author", "officer_other", "officer", "moderator")

@@ -29,8 +29,7 @@ from app.innovation.models import (
 from app.innovation.permissions import can_review_cases, can_submit_case, can_view_case, can_work_on_case
 from app.innovation.tags import clean_tags, normalize_tag
 from app.permissions import require, require_participation
-from app.privacy import mask_personal_info
-from app.sanitize import render_markdown
+from app.sanitize import render_masked
 
 # sender=case, actor=the moderator who published it
 case_published = signal("case.published")
@@ -82,20 +81,11 @@ def _checked_fields(title: Any, summary: Any, body: Any, tags: Any) -> tuple[dic
     return {"title": title.strip(), "summary": summary.strip(), "body": body.strip()}, tag_list
 
 
-_STAR = "\ue000"  # a private-use character stands in for the author's own asterisks while masking
-
-
-def masked_markdown(text: str) -> str:
-    """Markdown with personal information masked; the mask's stars are escaped so they never become emphasis."""
-    protected = text.replace(_STAR, "").replace("*", _STAR)
-    return mask_personal_info(protected).replace("*", "\\*").replace(_STAR, "*")
-
-
 def _apply(case: InnovationCase, cleaned: dict[str, Any], tags: list[str]) -> None:
     case.title = cleaned["title"]
     case.summary = cleaned["summary"]
     case.body = cleaned["body"]
-    case.body_html = render_markdown(masked_markdown(cleaned["body"]), "full")
+    case.body_html = render_masked(cleaned["body"], "full")
     wanted = set(tags)
     for existing in list(case.tags):
         if existing.tag not in wanted:

@@ -16,7 +16,8 @@ from app.extensions import db
 from app.permissions import require_participation
 from app.proposals import access, deadlines, signals, states, timeline, validation
 from app.proposals.models import ANSWER_MAX, RATINGS, AnswerRating, AnswerRevision, OfficialAnswer, Proposal
-from app.proposals.services import latest_answer, render_masked
+from app.proposals.services import latest_answer
+from app.sanitize import render_masked
 
 RATING_LABELS = {
     "satisfied": _l("Satisfied"),

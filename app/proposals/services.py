@@ -16,7 +16,6 @@ from app.errors import Conflict, Forbidden, ValidationFailed
 from app.extensions import db
 from app.permissions import require_participation
 from app.policy import assess
-from app.privacy import mask_personal_info
 from app.proposals import access, deadlines, signals, states, timeline, validation
 from app.proposals.models import (
     BODY_MAX,
@@ -30,24 +29,7 @@ from app.proposals.models import (
     Proposal,
     Support,
 )
-from app.sanitize import render_markdown
-
-
-_OWN_STAR = "\ue000"  # the author's own asterisks, while masking
-_MASK_STAR = "\ue001"  # the asterisks masking adds, kept away from Markdown
-
-
-def render_masked(text: str, flavour: str = "full") -> str:
-    """Markdown of ``text`` with personal information masked.
-
-    The mask's asterisks (138****5678) would otherwise be read as Markdown
-    emphasis, which mangles the mask and the text around it; they are swapped
-    for a private-use character during rendering.
-    """
-    text = (text or "").replace(_OWN_STAR, "").replace(_MASK_STAR, "")
-    masked = mask_personal_info(text.replace("*", _OWN_STAR))
-    masked = masked.replace("*", _MASK_STAR).replace(_OWN_STAR, "*")
-    return render_markdown(masked, flavour).replace(_MASK_STAR, "*")  # type: ignore[arg-type]
+from app.sanitize import render_markdown, render_masked
 
 
 def public_html(body: str) -> str:
