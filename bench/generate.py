@@ -87,7 +87,6 @@ def prepare_schema(app, reset: bool) -> None:
 
 def generate(app, scale: dict, seed: int) -> dict:
     import gen_core
-    import gen_other
     import gen_threads
     from werkzeug.security import generate_password_hash
 
