@@ -98,6 +98,10 @@ class Config:
     # Redis for background jobs and caches; unset means run jobs inline.
     REDIS_URL = os.environ.get("REDIS_URL", "")
     TASKS_ASYNC = env_bool("TASKS_ASYNC", False)
+    # Visitors' pages may be answered from a shared cache for this many seconds
+    # (0: off). Needs REDIS_URL, or PAGE_CACHE_BACKEND=memory for one process.
+    PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 0)
+    PAGE_CACHE_BACKEND = os.environ.get("PAGE_CACHE_BACKEND", "")
     # Posts matching any of these (case-insensitive regular expressions) wait for review.
     BANNED_PATTERNS = tuple(p for p in os.environ.get("MINYI_BANNED_PATTERNS", "").split("\n") if p.strip())
     # A new account's first posts wait in the review queue.
@@ -141,6 +145,7 @@ class ProductionConfig(Config):
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"
     SECURE_HEADERS_HSTS = True
+    PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 10)
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 5}
 
 

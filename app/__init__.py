@@ -54,9 +54,11 @@ def create_app(config_name: str | None = None, **overrides: Any) -> Flask:
     from app.templating import register_template_helpers
 
     from app.diagnostics import register_query_counter
+    from app.pagecache import register_page_cache
 
     register_error_handlers(app)
     register_query_counter(app, db)
+    register_page_cache(app)
     register_request_transaction(app, db)
     register_input_guard(app)
     register_security_headers(app)

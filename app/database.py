@@ -155,4 +155,8 @@ def register_request_transaction(app: Any, db: Any) -> None:
             app.logger.warning("commit failed: %s", exc)
             return error_response(503, "busy", _l("The service is busy. Please try again."), retry_after=1)
         flush_deferred()
+        if _writing_request():
+            from app.pagecache import bump_generation
+
+            bump_generation()
         return response

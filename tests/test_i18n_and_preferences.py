@@ -45,19 +45,32 @@ def test_api_follows_accept_language_without_cookie(client):
 
 def test_elder_mode_toggles_and_is_remembered(client):
     html = client.get("/").get_data(as_text=True)
-    assert '<body class="">' in html and 'aria-pressed="false"' in html
+    assert '<body class="">' in html and "/preferences/elder?elder=1" in html
     response = client.submit("/preferences/elder", {"elder": "1", "next": "/departments"})
     assert "elder=1" in response.headers["Set-Cookie"] and "Max-Age=31536000" in response.headers["Set-Cookie"]
     html = client.get("/departments").get_data(as_text=True)
-    assert '<body class="elder">' in html and 'aria-pressed="true"' in html
+    assert '<body class="elder">' in html and "退出长辈模式" in html and "/preferences/elder?elder=0" in html
     client.submit("/preferences/elder", {"elder": "0", "next": "/"})
     assert '<body class="">' in client.get("/").get_data(as_text=True)
+
+
+def test_switches_are_links_that_work_without_a_form(client):
+    response = client.get("/preferences/language?lang=en&next=/services")
+    assert response.status_code == 302 and response.headers["Location"] == "/services"
+    assert '<html lang="en">' in client.get("/services").get_data(as_text=True)
+    response = client.get("/preferences/elder?elder=1&next=//evil.example")
+    assert response.headers["Location"] == "/"
+    assert '<body class="elder">' in client.get("/").get_data(as_text=True)
+    # visitors' pages carry no per-visitor token and set no cookie
+    fresh = client.application.test_client()
+    response = fresh.get("/departments")
+    assert "csrf_token" not in response.get_data(as_text=True) and "Set-Cookie" not in response.headers
 
 
 def test_every_page_has_language_and_elder_switch_and_landmarks(client, department):
     for path in ("/", "/departments", f"/departments/{department.slug}", "/services", "/login", "/register", "/about"):
         html = client.get(path).get_data(as_text=True)
-        assert 'action="/preferences/language"' in html, path
-        assert 'action="/preferences/elder"' in html, path
+        assert 'href="/preferences/language?lang=en' in html, path
+        assert 'href="/preferences/elder?elder=1' in html, path
         assert '<main id="main"' in html and '<header class="site-header">' in html and "<footer" in html, path
         assert 'href="#main"' in html, path

@@ -34,7 +34,7 @@ def healthz():
 
 
 def _preference_response(cookie: str, value: str | None):
-    response = make_response(redirect(safe_next(request.form.get("next"))))
+    response = make_response(redirect(safe_next(request.values.get("next"))))
     secure = current_app.config.get("SESSION_COOKIE_SECURE", False)
     if value is None:
         response.delete_cookie(cookie)
@@ -43,19 +43,19 @@ def _preference_response(cookie: str, value: str | None):
     return response
 
 
-@bp.post("/preferences/language")
+@bp.route("/preferences/language", methods=["GET", "POST"])
 def set_language():
-    """Remember the chosen interface language in a cookie."""
-    lang = request.form.get("lang", "")
+    """Remember the chosen interface language in a cookie (a link in every page's header)."""
+    lang = request.values.get("lang", "")
     if lang not in current_app.config["LANGUAGES"]:
         lang = current_app.config["BABEL_DEFAULT_LOCALE"]
     return _preference_response(LANG_COOKIE, lang)
 
 
-@bp.post("/preferences/elder")
+@bp.route("/preferences/elder", methods=["GET", "POST"])
 def set_elder_mode():
-    """Turn the elder-friendly mode (larger type, higher contrast) on or off."""
-    on = request.form.get("elder") == "1"
+    """Turn the elder-friendly mode (larger type, higher contrast) on or off (a link in every page's header)."""
+    on = request.values.get("elder") == "1"
     return _preference_response(ELDER_COOKIE, "1" if on else None)
 
 
