@@ -132,9 +132,9 @@ def moderation_log():
     action = request.args.get("action") or None
     if action is not None and action not in log.ACTIONS:
         raise ValidationFailed(fields={"action": [gettext("Unknown action.")]})
-    result, public_threads = log.log_page(action, page, per_page)
-    return jsonify({"items": [log.entry_json(entry, public_threads) for entry in result.items],
-                    "page": result.page, "per_page": result.per_page, "total": result.total})
+    view = log.log_page(action, page, per_page)
+    return jsonify({"items": [log.entry_json(entry, view) for entry in view.page.items],
+                    "page": view.page.page, "per_page": view.page.per_page, "total": view.page.total})
 
 
 @bp.post("/moderation/users/<int:user_id>/suspension")

@@ -8,17 +8,20 @@ actor is named by role only (moderator, administrator, the system).
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 
+from app.accounts.models import User
 from app.audit.models import AuditEntry
 from app.clock import isoformat
 from app.extensions import db
 from app.pagination import Page, paginate
-from app.privacy import mask_personal_info
+from app.privacy import mask_name, mask_personal_info
 from app.proposals import states
 from app.proposals.models import Proposal
 
@@ -68,8 +71,17 @@ def log_query(action: str | None = None) -> Select:
     return query.order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
 
 
-def log_page(action: str | None, page: int, per_page: int) -> tuple[Page, dict[int, bool]]:
-    """A page of the log, and which of its threads the public may open (three queries)."""
+@dataclass
+class LogPage:
+    """A page of the log with what it needs to stay free of personal data."""
+
+    page: Page
+    public_threads: set[int] = field(default_factory=set)  # threads the public may open
+    names: dict[int, str] = field(default_factory=dict)  # usernames of the accounts concerned, to mask
+
+
+def log_page(action: str | None, page: int, per_page: int) -> LogPage:
+    """A page of the log (two queries), which of its threads are public and whose names to mask (one each)."""
     result = paginate(log_query(action), page, per_page)
     thread_ids = {entry.target_id for entry in result.items if entry.target_type == "proposal" and entry.target_id}
     public_threads = (
@@ -77,15 +89,17 @@ def log_page(action: str | None, page: int, per_page: int) -> tuple[Page, dict[i
         if thread_ids
         else set()
     )
-    return result, {thread_id: True for thread_id in public_threads}
+    subject_ids = {entry.subject_user_id for entry in result.items if entry.subject_user_id and entry.reason}
+    names = dict(db.session.execute(select(User.id, User.username).where(User.id.in_(subject_ids))).all()) if subject_ids else {}
+    return LogPage(result, public_threads, names)
 
 
-def target_url(entry: AuditEntry, public_threads: dict[int, bool]) -> str | None:
+def target_url(entry: AuditEntry, public_threads: set[int]) -> str | None:
     """Where the public may look at the item (None for accounts and items that are not public)."""
     if entry.target_id is None:
         return None
     if entry.target_type == "proposal":
-        return f"/proposals/{entry.target_id}" if public_threads.get(entry.target_id) else None
+        return f"/proposals/{entry.target_id}" if entry.target_id in public_threads else None
     if entry.target_type == "comment":
         return f"/comments/{entry.target_id}"
     if entry.target_type == "case":
@@ -103,9 +117,14 @@ def target_label(entry: AuditEntry) -> str:
     return f"{label} #{entry.target_id}"
 
 
-def public_reason(entry: AuditEntry) -> str:
-    """The reason as the public reads it: personal information masked."""
-    return mask_personal_info(entry.reason or "")
+def public_reason(entry: AuditEntry, names: dict[int, str] | None = None) -> str:
+    """The reason as the public reads it: personal information masked, and the name of the
+    account concerned (a moderator may have written it) masked too (张** / z****)."""
+    reason = mask_personal_info(entry.reason or "")
+    name = (names or {}).get(entry.subject_user_id) if entry.subject_user_id else None
+    if name and reason:
+        reason = re.sub(re.escape(name), mask_name(name), reason, flags=re.IGNORECASE)
+    return reason
 
 
 def detail(entry: AuditEntry) -> str:
@@ -125,7 +144,7 @@ def actor_label(entry: AuditEntry) -> str:
     return str(ACTOR_LABELS.get(entry.actor_role or "system", ACTOR_LABELS["system"]))
 
 
-def entry_json(entry: AuditEntry, public_threads: dict[int, bool]) -> dict[str, Any]:
+def entry_json(entry: AuditEntry, view: LogPage) -> dict[str, Any]:
     """One entry of the public log as JSON."""
     return {
         "id": entry.id,
@@ -133,8 +152,8 @@ def entry_json(entry: AuditEntry, public_threads: dict[int, bool]) -> dict[str, 
         "label": action_label(entry.action),
         "target_type": entry.target_type,
         "target_id": None if entry.target_type == "user" else entry.target_id,
-        "url": target_url(entry, public_threads),
-        "reason": public_reason(entry) or None,
+        "url": target_url(entry, view.public_threads),
+        "reason": public_reason(entry, view.names) or None,
         "detail": detail(entry) or None,
         "actor_role": entry.actor_role or "system",
         "created_at": isoformat(entry.created_at),

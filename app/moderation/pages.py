@@ -28,9 +28,9 @@ def public_log():
     page, per_page = _page_args()
     action = request.args.get("action", "")
     action = action if action in log.ACTIONS else ""
-    result, public_threads = log.log_page(action or None, page, per_page)
+    view = log.log_page(action or None, page, per_page)
     return render_template(
-        "moderation/log.html", page=result, public_threads=public_threads, action=action,
+        "moderation/log.html", page=view.page, view=view, action=action,
         actions=[(key, log.action_label(key)) for key in log.ACTIONS], log=log,
     )
 
