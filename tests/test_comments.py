@@ -333,3 +333,8 @@ def test_a_link_to_a_comment_leads_to_its_place(app, client):
     response = client.get(f"/comments/{comment.id}")
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/proposals/{s.thread.id}#comment-{comment.id}")
     assert client.get("/comments/999999").status_code == 404
+    # a comment the public may not read (waiting for review) still leads to its thread, showing nothing of it
+    pending = fm.comment(app, factories.user(app, role="citizen"), s.thread, "待审核的评论")
+    response = client.get(f"/comments/{pending.id}")
+    assert response.status_code == 302
+    assert "待审核的评论" not in client.get(response.headers["Location"]).get_data(as_text=True)

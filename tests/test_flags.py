@@ -125,6 +125,7 @@ def test_threads_hidden_by_flags_keep_their_official_answers(app, client):
     assert 'class="official-answer"' in html and "您好，您反映的问题已收悉" in html  # official answers are never hidden by flags
     data = client.get(f"/api/v1/proposals/{thread.id}").get_json()
     assert data["hidden"] is True and data["body_html"] == "" and len(data["official_answers"]) == 1
+    assert data["hidden_reason"] == HIDDEN_BY_FLAGS
 
 
 def test_innovation_cases_are_queued_but_never_hidden_by_flags(app, client):

@@ -141,10 +141,16 @@ def delete(comment_id: int):
 
 @bp.get("/comments/<int:comment_id>")
 def show(comment_id: int):
-    """A link to one comment: its place on its target's page."""
-    try:
-        comment = services.get_comment(comment_id, current_user)
-    except NotFound:
-        raise
-    kind = commentable(comment.target_type)
-    return redirect(_anchor(kind.url(kind.load(comment.target_id)), comment.id))
+    """A link to one comment (the moderation log, notifications): its place on its target's page.
+
+    It leads there whenever the viewer may see the target; the page then shows the comment,
+    its tombstone or its hidden notice, or nothing if it is not for this viewer.
+    """
+    from app.comments.models import Comment
+
+    comment = db.session.get(Comment, comment_id) if 0 < comment_id < 2**31 else None
+    kind = commentable(comment.target_type) if comment is not None else None
+    target = kind.load(comment.target_id) if kind is not None else None
+    if target is None or not kind.can_view(current_user, target):
+        raise NotFound(gettext("No such comment."))
+    return redirect(_anchor(kind.url(target), comment.id))

@@ -70,7 +70,8 @@ def flag(user: Any, target_type: Any, target_id: Any, reason: Any, note: Any = N
         update(model).where(model.id == item.id).values(flags_count=model.flags_count + 1).returning(model.flags_count),
         execution_options={"synchronize_session": False},
     ).scalar_one()
-    db.session.expire(item, ["flags_count"])
+    # the row lock is ours now: read what concurrent flags committed before us (hidden already?)
+    db.session.refresh(item)
     if count >= AUTO_HIDE_FLAGS and item.hidden_at is None and not kind.never_auto_hide(item):
         _auto_hide(kind, item, count, now)
     return db.session.scalar(
