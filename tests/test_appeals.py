@@ -71,8 +71,8 @@ def test_the_moderator_upholds_the_hide(app, client):
     author = app.test_client()
     author.login(s.author.username)
     html = author.get(f"/proposals/{s.thread.id}").get_data(as_text=True)
+    assert 'id="appeal-text"' in html and 'action="/moderation/appeals"' in html  # the form sits on the hidden thread
     link = f"/moderation/appeals/new?target_type=proposal&amp;target_id={s.thread.id}"
-    assert link in html
     form = author.get(link.replace("&amp;", "&")).get_data(as_text=True)
     assert "与政务无关" in form and 'name="text"' in form
     response = author.submit("/moderation/appeals", {"target_type": "proposal", "target_id": str(s.thread.id), "text": ""})
@@ -81,6 +81,8 @@ def test_the_moderator_upholds_the_hide(app, client):
     assert response.status_code == 303
     form = author.get(link.replace("&amp;", "&")).get_data(as_text=True)
     assert "您已于" in form and 'name="text"' not in form  # once only
+    html = author.get(f"/proposals/{s.thread.id}").get_data(as_text=True)
+    assert "您已于" in html and 'id="appeal-text"' not in html
     appeal_id = client.api("POST", "/appeals", {"target_type": "proposal", "target_id": s.thread.id, "text": "二次"},
                            token=factories.token(app, s.author)).status_code
     assert appeal_id == 409
@@ -118,3 +120,21 @@ def test_a_direct_restore_settles_a_pending_appeal(app):
     with app.app_context():
         stored = db.session.scalar(select(Appeal))
         assert stored.status == "restored" and stored.decision_reason == "举报不成立"
+
+
+def test_appeal_from_the_hidden_comment_itself(app):
+    s = fm.Scene(app)
+    comment = fm.comment(app, s.citizens[0], s.thread, "会被隐藏的评论")
+    fm.moderate(app, s.moderator, "comment", comment.id, "hide", "离题")
+    author = app.test_client()
+    author.login(s.citizens[0].username)
+    html = author.get(f"/proposals/{s.thread.id}").get_data(as_text=True)
+    assert f'id="appeal-{comment.id}"' in html
+    other = app.test_client()
+    other.login(s.citizens[1].username)
+    assert f'id="appeal-{comment.id}"' not in other.get(f"/proposals/{s.thread.id}").get_data(as_text=True)
+    response = author.submit("/moderation/appeals", {"target_type": "comment", "target_id": str(comment.id), "text": "没有离题"})
+    assert response.status_code == 303 and response.headers["Location"].endswith(f"#comment-{comment.id}")
+    response = author.submit("/moderation/appeals", {"target_type": "comment", "target_id": str(comment.id), "text": "再来"})
+    assert "每项决定只能申诉一次" in author.get(response.headers["Location"]).get_data(as_text=True)
+    assert other.submit("/moderation/appeals", {"target_type": "comment", "target_id": str(comment.id), "text": "冒名"}).status_code == 403

@@ -338,3 +338,17 @@ def test_a_link_to_a_comment_leads_to_its_place(app, client):
     response = client.get(f"/comments/{pending.id}")
     assert response.status_code == 302
     assert "待审核的评论" not in client.get(response.headers["Location"]).get_data(as_text=True)
+
+
+def test_the_account_page_lists_my_comments_with_their_state(app):
+    s = fm.Scene(app)
+    fm.comment(app, s.citizens[0], s.thread, "公开的评论")
+    hidden = fm.comment(app, s.citizens[0], s.thread, "会被隐藏")
+    fm.moderate(app, s.moderator, "comment", hidden.id, "hide", "重复发帖")
+    page = app.test_client()
+    page.login(s.citizens[0].username)
+    html = page.get("/account").get_data(as_text=True)
+    assert "我的评论" in html and "已发布" in html and "已被版主隐藏" in html and "重复发帖" in html
+    other = app.test_client()
+    other.login(s.citizens[1].username)
+    assert "您还没有发表过评论" in other.get("/account").get_data(as_text=True)

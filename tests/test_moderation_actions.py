@@ -227,9 +227,16 @@ def test_officers_actions_are_audited(app):
 
     fp.act(app, transfer, other, cast.officer, cast.other_department.slug, "属于住建部门职责")
     fp.act(app, send_back, other, cast.other_officer, "不属于本部门")
+    from app.clock import utcnow
+    from app.proposals.extension_requests import request_extension
+    from datetime import timedelta
+
+    waiting = cast.thread("acknowledged")
+    fp.act(app, request_extension, waiting, cast.officer, utcnow() + timedelta(days=30), "需要现场核查")
     actions = [(e["action"], e["actor_role"]) for e in _entries(app) if e["actor_role"] == "officer"]
     assert ("proposal.status", "officer") in actions and ("proposal.answer", "officer") in actions
     assert ("proposal.transfer", "officer") in actions and ("proposal.send_back", "officer") in actions
+    assert ("proposal.extension_request", "officer") in actions
     for entry in _entries(app):
         if entry["actor_role"] == "officer":
             assert entry["at"] is not None and entry["target"][1] is not None

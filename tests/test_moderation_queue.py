@@ -45,6 +45,7 @@ def test_each_tab_holds_its_entries_with_the_authors_history(app):
     assert "新用户的待审核留言第0号" in html and "新用户的待审核评论0" in html and "新账号" in html
     assert "待审核发帖 <span class=\"count\">(2)</span>" in html and "被举报 <span class=\"count\">(2)</span>" in html
     assert "注册时长" in html and "已通过的发帖" in html and "被隐藏的发帖" in html
+    assert 'value="pin"' in html and 'value="lock"' in html  # threads can be locked and pinned from the queue
     html = moderator.get("/moderation?tab=flagged").get_data(as_text=True)
     assert "被举报的评论0" in html and "2 次举报" in html and "说话难听" in html and "辱骂、侮辱或骚扰：1" in html
     assert "创新案例" in html

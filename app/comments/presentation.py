@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 
 from app.comments import services
 from app.comments.models import MAX_DEPTH, Comment
@@ -32,6 +33,14 @@ def is_own(user: Any, comment: Comment) -> bool:
     return is_signed_in(user) and comment.author_id == user.id
 
 
+STATUS_LABELS = {
+    "published": _l("published"),
+    "pending": _l("awaiting review"),
+    "hidden": _l("hidden by moderators"),
+    "deleted": _l("deleted"),
+}
+
+
 def register_template_globals(state: Any) -> None:
     """Blueprint hook: make the helpers available to every template."""
     state.app.jinja_env.globals.update(
@@ -43,4 +52,5 @@ def register_template_globals(state: Any) -> None:
         comment_is_own=is_own,
         comment_is_moderator=is_moderator,
         comment_max_depth=MAX_DEPTH,
+        comment_status_label=lambda status: str(STATUS_LABELS.get(status, status)),
     )

@@ -53,3 +53,20 @@ def thread_comments(proposal: Any) -> Section:
 def case_comments(case: Any) -> Section:
     """Comments under an innovation case."""
     return comment_section("case", case)
+
+
+ACCOUNT_LIMIT = 10
+
+
+@register_section("account", order=40)
+def my_comments(user: Any) -> Section:
+    """The user's latest comments with their state (one query)."""
+    from sqlalchemy import select
+
+    from app.comments.models import Comment
+    from app.extensions import db
+
+    items = db.session.scalars(
+        select(Comment).where(Comment.author_id == user.id).order_by(Comment.created_at.desc(), Comment.id.desc()).limit(ACCOUNT_LIMIT)
+    ).all()
+    return Section("comments/_account_section.html", {"my_comments": items})
