@@ -14,7 +14,6 @@ from app.extensions import db
 from tests import factories
 from tests import factories_campaigns as fc
 from tests import factories_moderation as fm
-from tests import factories_proposals as fp
 
 SUSPENDED = "您的账号已被暂停使用，直至"
 
