@@ -106,6 +106,12 @@ class Config:
     BANNED_PATTERNS = tuple(p for p in os.environ.get("MINYI_BANNED_PATTERNS", "").split("\n") if p.strip())
     # A new account's first posts wait in the review queue.
     TRUSTED_AFTER_POSTS = env_int("TRUSTED_AFTER_POSTS", 2)
+    # Posting limits, counted in the database (app.posting_limits): new accounts, then established ones.
+    POSTING_LIMITS_ENABLED = env_bool("POSTING_LIMITS_ENABLED", env_bool("RATELIMIT_ENABLED", True))
+    THREADS_PER_DAY_NEW = env_int("THREADS_PER_DAY_NEW", 3)
+    THREADS_PER_DAY = env_int("THREADS_PER_DAY", 20)
+    COMMENTS_PER_HOUR_NEW = env_int("COMMENTS_PER_HOUR_NEW", 20)
+    COMMENTS_PER_HOUR = env_int("COMMENTS_PER_HOUR", 120)
     # Supports that escalate a thread, and its shortened answer deadline (working days).
     ESCALATION_THRESHOLD = env_int("ESCALATION_THRESHOLD", 100)
     ESCALATED_ANSWER_DAYS = env_int("ESCALATED_ANSWER_DAYS", 3)
@@ -133,6 +139,7 @@ class TestingConfig(Config):
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     RATELIMIT_ENABLED = False
     RATELIMIT_STORAGE_URI = "memory://"
+    POSTING_LIMITS_ENABLED = False  # like RATELIMIT_ENABLED; the tests of the limits turn them on
     SERVER_NAME = None
 
 

@@ -21,6 +21,8 @@ BLUEPRINTS = (
     "app.api",
     "app.search",
     "app.notifications",
+    "app.comments",
+    "app.moderation",
 )
 
 

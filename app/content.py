@@ -31,6 +31,18 @@ class Hideable:
     def is_hidden(self) -> bool:
         return self.hidden_at is not None
 
+    @property
+    def public_hidden_reason(self) -> str:
+        """What the public reads in place of hidden content: the moderator's reason (masked),
+        or a fixed sentence while three flags hold it for review."""
+        from flask_babel import gettext
+
+        from app.privacy import mask_personal_info
+
+        if self.hidden_by_flags:
+            return gettext("Temporarily hidden after several flags, pending review.")
+        return mask_personal_info(self.hidden_reason or "") or "-"
+
 
 class Lockable:
     """Locked content refuses new comments."""

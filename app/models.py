@@ -18,3 +18,5 @@ from app.search.models import SearchDocument  # noqa: F401
 from app.ratings.models import Rating, RatingWindow, RectificationCase, ServiceRatingStats  # noqa: F401
 from app.innovation.models import CaseTag, InnovationCase  # noqa: F401
 from app.campaigns.models import Ballot, Campaign, CampaignCase, CampaignResult, Vote, VoteInvalidation  # noqa: F401
+from app.comments.models import Comment, CommentRevision  # noqa: F401
+from app.moderation.models import Appeal, BannedWord, Flag  # noqa: F401

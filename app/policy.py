@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, Callable
 
 from flask import current_app
 
@@ -37,7 +37,7 @@ class Assessment:
         return bool(self.pending)
 
 
-@lru_cache(maxsize=8)
+@lru_cache(maxsize=64)
 def _compiled(patterns: tuple[str, ...]) -> tuple[re.Pattern, ...]:
     compiled = []
     for pattern in patterns:
@@ -48,9 +48,16 @@ def _compiled(patterns: tuple[str, ...]) -> tuple[re.Pattern, ...]:
     return tuple(compiled)
 
 
+# Other places that keep banned patterns (the moderators' list): callables returning regular expressions.
+PATTERN_SOURCES: list[Callable[[], tuple[str, ...]]] = []
+
+
 def banned_patterns() -> tuple[re.Pattern, ...]:
-    """The configured banned words and patterns, compiled."""
-    return _compiled(tuple(current_app.config.get("BANNED_PATTERNS", ())))
+    """The configured banned words and patterns, and those of every registered source, compiled."""
+    patterns = tuple(current_app.config.get("BANNED_PATTERNS", ()))
+    for source in PATTERN_SOURCES:
+        patterns += tuple(source())
+    return _compiled(patterns)
 
 
 def is_trusted(author: Any) -> bool:

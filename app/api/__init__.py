@@ -10,3 +10,4 @@ from app.api import extensions, proposals  # noqa: E402,F401
 from app.api import hooks  # noqa: E402,F401
 from app.api import notifications, search  # noqa: E402,F401
 from app.api import ratings  # noqa: E402,F401
+from app.api import comments, moderation  # noqa: E402,F401

@@ -69,7 +69,7 @@ def case_json(case: InnovationCase, *, full: bool = True) -> dict:
         "department_name": case.department.name,
         "tags": case.tag_names,
         "hidden": hidden,
-        "hidden_reason": case.hidden_reason if hidden else None,
+        "hidden_reason": case.public_hidden_reason if hidden else None,
         "created_at": isoformat(case.created_at),
         "published_at": isoformat(case.published_at),
         "url": f"/cases/{case.id}",

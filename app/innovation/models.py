@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.clock import utcnow
-from app.content import Hideable
+from app.content import Hideable, Lockable
 from app.extensions import db
 from app.privacy import mask_personal_info
 
@@ -32,7 +32,7 @@ STATUSES = (DRAFT, SUBMITTED, PUBLISHED, REJECTED)
 EDITABLE = (DRAFT, REJECTED)
 
 
-class InnovationCase(Hideable, db.Model):
+class InnovationCase(Hideable, Lockable, db.Model):
     """A department's innovation case: draft → submitted → published or rejected."""
 
     __tablename__ = "cases"
@@ -60,6 +60,8 @@ class InnovationCase(Hideable, db.Model):
     submitted_at: Mapped[datetime | None]
     reviewed_at: Mapped[datetime | None]
     published_at: Mapped[datetime | None]
+    # publicly visible comments (app.comments keeps it in step, in the same transaction)
+    comments_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     department: Mapped[Department] = relationship(lazy="joined", innerjoin=True)
     tags: Mapped[list[CaseTag]] = relationship(

@@ -65,6 +65,8 @@ class Proposal(Hideable, Lockable, Pinnable, db.Model):
     # what the content policy flagged (e.g. ["personal_info"]) for the moderation queue
     review_flags: Mapped[list[str]] = mapped_column(JSON, default=list)
     supports_count: Mapped[int] = mapped_column(Integer, default=0, index=True)
+    # publicly visible comments (app.comments keeps it in step, in the same transaction)
+    comments_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("proposals.id", ondelete="SET NULL"), index=True)
     escalated_at: Mapped[datetime | None]
     reopened_at: Mapped[datetime | None]

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.departments.models import Service
 from app.departments.services import departments_query
-from app.errors import ValidationFailed
+from app.errors import RateLimited, ValidationFailed
 from app.extensions import db
 from app.forms import apply_field_errors
 from app.pagination import page_args, paginate
@@ -65,6 +65,7 @@ def new():
     for service in db.session.scalars(services_query):
         grouped.setdefault(service.department_id, []).append(service)
     status = 200
+    headers: dict[str, str] = {}
     if request.method == "POST":
         if form.validate_on_submit():
             try:
@@ -80,20 +81,23 @@ def new():
                 )
             except ValidationFailed as exc:
                 apply_field_errors(form, exc)
+            except RateLimited as exc:  # the form stays filled in; the message says when the limit lifts
+                apply_field_errors(form, exc)
+                headers = {"Retry-After": str(exc.retry_after)}
             else:
                 if proposal.status == "pending_review":
                     flash(gettext("Thank you. Your thread waits for a moderator's review before it is public."), "info")
                 else:
                     flash(gettext("Thank you. Your thread is published."), "success")
                 return redirect(url_for("proposals.detail", proposal_id=proposal.id))
-        status = 400
+        status = 429 if headers else 400
     return render_template(
         "proposals/new.html",
         form=form,
         departments=[d for d in all_departments if d.id in grouped],
         grouped=grouped,
         unsure=UNSURE,
-    ), status
+    ), status, headers
 
 
 @bp.get("/proposals/<int:proposal_id>")

@@ -40,7 +40,7 @@ def summary_json(proposal: Proposal, viewer: Any, now: Any = None) -> dict[str, 
         "pinned": proposal.pinned_at is not None,
         "locked": proposal.is_locked,
         "hidden": proposal.is_hidden,
-        "hidden_reason": proposal.hidden_reason if proposal.is_hidden else None,
+        "hidden_reason": proposal.public_hidden_reason if proposal.is_hidden else None,
         "merged_into": proposal.merged_into_id,
     }
 

@@ -16,6 +16,7 @@ from app.errors import Conflict, Forbidden, ValidationFailed
 from app.extensions import db
 from app.permissions import require_participation
 from app.policy import assess
+from app.posting_limits import enforce_limit
 from app.proposals import access, deadlines, signals, states, timeline, validation
 from app.proposals.models import (
     BODY_MAX,
@@ -55,6 +56,7 @@ def create_proposal(
 ) -> Proposal:
     """Raise a thread. New accounts' and filtered posts wait for review; others are open at once."""
     require_participation(author)
+    enforce_limit(author, "thread", Proposal.author_id, Proposal.created_at)
     problems = validation.Problems()
     if kind not in KINDS:
         problems.add("kind", gettext("Choose suggestion, complaint, question or praise."))

@@ -25,6 +25,8 @@ STEPS = (
     "app.ratings.seed:seed_ratings",
     "app.innovation.seed:seed_innovation",
     "app.campaigns.seed:seed_campaigns",
+    "app.comments.seed:seed_comments",
+    "app.moderation.seed:seed_moderation",
     "app.search.seed:seed_search",  # last: indexes what every earlier step created
 )
 
