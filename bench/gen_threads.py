@@ -26,7 +26,7 @@ PROPOSAL_COLUMNS = ("id", "kind", "title", "body", "body_html", "status", "autho
                     "service_id", "contact", "review_flags", "supports_count", "merged_into_id", "escalated_at",
                     "reopened_at", "published_at", "closed_at", "ack_due_at", "answer_due_at", "close_due_at",
                     "next_due_at", "created_at", "updated_at", "last_activity_at", "hidden_at", "hidden_reason",
-                    "pinned_at", "locked_at")
+                    "pinned_at", "locked_at", "comments_count")
 ASSIGNMENT_COLUMNS = ("id", "proposal_id", "department_id", "started_at", "ended_at", "end_reason", "ack_due_at",
                       "answer_due_at", "close_due_at", "acknowledged_at", "first_answer_at", "closed_at", "ack_missed",
                       "answer_missed", "close_missed")
@@ -34,6 +34,7 @@ EVENT_COLUMNS = ("id", "proposal_id", "kind", "from_status", "to_status", "actor
 ANSWER_COLUMNS = ("id", "proposal_id", "department_id", "author_id", "body", "body_html", "revisions_count", "created_at", "updated_at")
 REVISION_COLUMNS = ("id", "answer_id", "number", "body", "body_html", "editor_id", "created_at")
 RATING_COLUMNS = ("id", "answer_id", "proposal_id", "department_id", "user_id", "rating", "created_at")
+BUSY_COMMENTS = 200
 SEARCH_COLUMNS = ("kind", "ref_id", "title", "body", "url", "department_id", "created_at", "terms")
 
 
@@ -48,8 +49,8 @@ def _due(start: datetime, days: int) -> datetime:
 class ThreadPlan:
     """Decides every thread once; the loaders below stream rows from it."""
 
-    def __init__(self, count: int, supports_total: int, depts: list[dict], services_by_dept: dict[int, list[int]],
-                 layout: dict, now: datetime, seed: int) -> None:
+    def __init__(self, count: int, supports_total: int, comments_total: int, depts: list[dict],
+                 services_by_dept: dict[int, list[int]], layout: dict, now: datetime, seed: int) -> None:
         self.count = count
         self.rng = random.Random(seed)
         self.now = now
@@ -64,7 +65,13 @@ class ThreadPlan:
         scale = supports_total / sum(weights)
         self.supports = array("i", (min(citizens - 1, int(w * scale)) for w in weights))
         self.supports_total = sum(self.supports)
-        self.busy_thread = None  # set by the comment generator
+        # comments: a heavy tail too, scaled for the ~93% of threads the public can read
+        self.comments_target = comments_total
+        comment_weights = [self.rng.paretovariate(1.4) for _ in range(count)]
+        comment_scale = comments_total / sum(comment_weights) / 0.93
+        self.comments = array("i", (min(5000, int(w * comment_scale)) for w in comment_weights))
+        self.busy_thread = None  # the thread page benchmark's thread: exactly BUSY_COMMENTS comments
+
 
     def threads(self):
         """Yield one dict per thread (plus everything derived from it)."""
@@ -192,14 +199,20 @@ def expand(t: dict, plan: ThreadPlan, rng: random.Random, ids: dict) -> dict:
     body = "".join(t["sentences"])
     last_activity = max(e[-1] for e in out["events"])
     hidden = rng.random() < 0.002 and status not in ("pending_review",)
+    public = published is not None and status != "merged" and not hidden
+    comments = plan.comments[t["id"] - 1] if public else 0
+    if public and plan.busy_thread is None and status == "answered" and t["age"] > 20:
+        plan.busy_thread, comments = t["id"], BUSY_COMMENTS
+    out["comments"] = comments
     out["row"] = (
         t["id"], t["kind"], t["title"], body, f"<p>{escape(body)}</p>", status, t["author_id"], rng.random() < 0.05,
         dept, t["service_id"], None, [], t["supports"], None, escalated,
         before_now(first_answer + timedelta(days=1)) if status == "reopened" else None, published, closed, ack_due, answer_due,
         close_due, next_due, created, last_activity, last_activity,
         before_now(created + timedelta(days=1)) if hidden else None, "含有不实信息，经核实后隐藏。" if hidden else None, None, None,
+        comments,
     )
-    if published and status != "merged" and not hidden:
+    if public:
         out["search"] = ("proposal", t["id"], t["title"], body, f"/proposals/{t['id']}", dept, created,
                          terms(t["title"], t["sentences"]))
     return out

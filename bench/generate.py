@@ -114,7 +114,8 @@ def generate(app, scale: dict, seed: int) -> dict:
         services_by_dept: dict[int, list[int]] = {}
         for s in services:
             services_by_dept.setdefault(s["department_id"], []).append(s["id"])
-        plan = gen_threads.ThreadPlan(scale["threads"], scale["supports"], depts, services_by_dept, layout, now, seed + 1)
+        plan = gen_threads.ThreadPlan(scale["threads"], scale["supports"], scale["comments"], depts, services_by_dept,
+                                      layout, now, seed + 1)
         ids = {"event": 0, "assignment": 0, "answer": 0, "rating": 0, "support": 0, "follow": 0}
         buffers: dict[str, list] = {}
         thread_meta = []  # (id, author, department, status, published)
@@ -148,7 +149,9 @@ def generate(app, scale: dict, seed: int) -> dict:
             for user in gen_threads.supporters(plan, t["id"], t["author_id"], support_rng):
                 ids["support"] += 1
                 buffers.setdefault("proposal_supports", []).append((ids["support"], t["id"], user, when))
-            thread_meta.append((t["id"], t["author_id"], t["department_id"], t["status"], out["row"][16]))
+            if out["comments"]:
+                # (id, department, published, title, comments) for the comment generator
+                thread_meta.append((t["id"], t["department_id"], out["row"][16], t["title"], out["comments"]))
             if t["id"] % BATCH == 0:
                 flush_buffers()
                 log(f"threads {t['id']:,} / {scale['threads']:,} ({ids['support']:,} supports)")
@@ -160,10 +163,9 @@ def generate(app, scale: dict, seed: int) -> dict:
         case_ids = generate_cases(loader, scale, depts, layout, now, seed)
         generate_campaigns(loader, scale, case_ids, layout, now, seed)
         generate_service_documents(loader, services, now)
-        if "comments" in db.metadata.tables:
-            import gen_comments
+        import gen_comments
 
-            gen_comments.generate(loader, scale, plan, case_ids, layout, now, seed)
+        gen_comments.generate(loader, plan, layout, now, seed)
         loader.restore_indexes()
         loader.fix_sequences()
         loader.analyze()
@@ -267,13 +269,13 @@ def verify(app) -> list[str]:
         "supports": "SELECT count(*) FROM proposals p WHERE supports_count <> (SELECT count(*) FROM proposal_supports s WHERE s.proposal_id = p.id)",
         "votes": "SELECT count(*) FROM campaign_cases c WHERE votes <> (SELECT count(*) FROM votes v WHERE v.campaign_id = c.campaign_id AND v.case_id = c.case_id AND v.invalidated_at IS NULL)",
         "turnout": "SELECT count(*) FROM campaigns c WHERE turnout <> (SELECT count(*) FROM ballots b WHERE b.campaign_id = c.id AND b.votes_used > 0)",
+        "comments": ("SELECT count(*) FROM proposals p WHERE comments_count <> (SELECT count(*) FROM comments c "
+                     "WHERE c.target_type = 'proposal' AND c.target_id = p.id AND c.status = 'published' "
+                     "AND c.hidden_at IS NULL AND c.deleted_at IS NULL)"),
         "rating stats": "SELECT count(*) FROM service_rating_stats s WHERE count <> (SELECT count(*) FROM ratings r WHERE r.service_id = s.service_id AND r.superseded_at IS NULL)",
     }
     problems = []
     with app.app_context(), db.engine.connect() as conn:
-        if "comments_count" in db.metadata.tables["proposals"].columns:
-            checks["comments"] = ("SELECT count(*) FROM proposals p WHERE comments_count <> (SELECT count(*) FROM comments c "
-                                  "WHERE c.target_type = 'proposal' AND c.target_id = p.id AND c.status = 'published')")
         for name, sql in checks.items():
             bad = conn.execute(text(sql)).scalar()
             if bad:
